@@ -1,0 +1,45 @@
+// Progress reporting. Library functions take a ProgressFn (an injected callback, as in
+// GDAL) and call it after each unit of work; tools pass a StderrProgress, which throttles
+// and formats it. stdout stays free for data.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+
+namespace s3d {
+
+// Called with (units done, units total). May be called from several threads at once
+// by parallel stages; implementations must be thread-safe. An empty function is fine.
+using ProgressFn = std::function<void(int64_t done, int64_t total)>;
+
+// Prints "s3d-pack: 120/1000 frames  34.5 fps  ETA 0:00:25" to stderr, at most
+// `max_per_second` times a second and only when stderr is a terminal; the final summary
+// line (finish()) is printed whenever not quiet, terminal or not.
+class StderrProgress {
+ public:
+  StderrProgress(std::string tool, bool quiet, std::string unit = "frames", double max_per_second = 4);
+
+  void update(int64_t done, int64_t total);
+  // Prints the summary line, e.g. "s3d-pack: 100 frames written, 20 already present, 3.1 s (32.2 fps)".
+  void finish(const std::string& summary);
+  // A callback bound to this object (keep the object alive while it is used).
+  ProgressFn callback();
+
+  // Formats seconds as H:MM:SS.
+  static std::string format_duration(double seconds);
+
+ private:
+  std::string tool_, unit_;
+  bool quiet_, tty_;
+  std::chrono::steady_clock::duration min_interval_;
+  std::chrono::steady_clock::time_point start_, last_;
+  bool printed_ = false;
+  std::mutex mutex_;
+};
+
+// Seconds since `start` as a double.
+double seconds_since(std::chrono::steady_clock::time_point start);
+
+}  // namespace s3d

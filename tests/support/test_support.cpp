@@ -1,0 +1,115 @@
+#include "support/test_support.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+extern char** environ;
+
+namespace s3d::test {
+
+TempDir::TempDir(const std::string& tag) {
+  static std::atomic<int> counter{0};
+  std::random_device rd;
+  path_ = fs::temp_directory_path() /
+          (tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + std::to_string(rd()));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
+  fs::remove_all(path_, ec);
+}
+
+fs::path bin_dir() { return S3D_BIN_DIR; }
+fs::path source_dir() { return S3D_SOURCE_DIR; }
+
+fs::path shared_dir() {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::path(S3D_SHARED_DIR), ec);
+  return fs::is_directory(p / "golden", ec) ? p : fs::path();
+}
+
+static std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+RunResult run_program(const std::string& program, const std::vector<std::string>& args) {
+  static std::atomic<int> counter{0};
+  const fs::path base = fs::temp_directory_path() /
+                        ("s3d-run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  const std::string out_path = base.string() + ".out", err_path = base.string() + ".err";
+
+  std::vector<std::string> argv_s = {program};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : argv_s) argv.push_back(s.data());
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = 0;
+  RunResult r;
+  int rc = program.find('/') == std::string::npos
+               ? posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), environ)
+               : posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    r.err = "cannot start " + program;
+    return r;
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = slurp(out_path);
+  r.err = slurp(err_path);
+  fs::remove(out_path);
+  fs::remove(err_path);
+  return r;
+}
+
+RunResult run_tool(const std::string& tool, const std::vector<std::string>& args) {
+  return run_program((bin_dir() / tool).string(), args);
+}
+
+double max_abs_diff(const cv::Mat& a, const cv::Mat& b) {
+  CV_Assert(a.size() == b.size() && a.type() == b.type());
+  return cv::norm(a, b, cv::NORM_INF);
+}
+
+double psnr(const cv::Mat& a, const cv::Mat& b) {
+  CV_Assert(a.size() == b.size() && a.type() == b.type());
+  cv::Mat da, db;
+  a.convertTo(da, CV_64F);
+  b.convertTo(db, CV_64F);
+  cv::Mat d = da - db;
+  const double mse = cv::sum(d.mul(d))[0] / (double(a.total()) * a.channels());
+  return mse == 0 ? INFINITY : 10 * std::log10(255.0 * 255.0 / mse);
+}
+
+std::vector<fs::path> files_below(const fs::path& dir) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return out;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace s3d::test
