@@ -1,0 +1,288 @@
+// s3d-pack: geometry and content of every format, padding, anaglyph pixels, eye order,
+// argument and input errors, resume, write failures, and the binary end to end.
+#include <sys/resource.h>
+
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <opencv2/imgcodecs.hpp>
+
+#include "common/errors.hpp"
+#include "common/frame_store.hpp"
+#include "common/image_io.hpp"
+#include "pack/pack_frames.hpp"
+#include "pack/stereo_format.hpp"
+#include "support/test_support.hpp"
+
+using namespace s3d;
+using namespace s3d::pack;
+using s3d::test::TempDir;
+
+namespace {
+
+cv::Mat noise_image(cv::Size size, uint64_t seed) {
+  cv::Mat img(size, CV_8UC3);
+  cv::RNG rng(seed);
+  rng.fill(img, cv::RNG::UNIFORM, 0, 256);
+  return img;
+}
+
+// Independent 2:1 area reference: each output pixel is the mean of the two source pixels
+// it covers (along x for side-by-side, along y for over-under).
+cv::Mat halve_by_averaging(const cv::Mat& src, bool along_x) {
+  cv::Mat out(along_x ? src.rows : src.rows / 2, along_x ? src.cols / 2 : src.cols, CV_8UC3);
+  for (int y = 0; y < out.rows; ++y)
+    for (int x = 0; x < out.cols; ++x)
+      for (int c = 0; c < 3; ++c) {
+        const cv::Vec3b a = along_x ? src.at<cv::Vec3b>(y, 2 * x) : src.at<cv::Vec3b>(2 * y, x);
+        const cv::Vec3b b = along_x ? src.at<cv::Vec3b>(y, 2 * x + 1) : src.at<cv::Vec3b>(2 * y + 1, x);
+        out.at<cv::Vec3b>(y, x)[c] = static_cast<uchar>((a[c] + b[c] + 1) / 2);
+      }
+  return out;
+}
+
+// Writes `count` noise pairs as PNG frame stores `left/` and `right/` under `root`.
+void make_pairs(const fs::path& root, int first, int count, cv::Size size) {
+  fs::create_directories(root / "left");
+  fs::create_directories(root / "right");
+  for (int i = first; i < first + count; ++i) {
+    cv::imwrite(frame_path(root / "left", i, ".png").string(), noise_image(size, 2 * i + 1));
+    cv::imwrite(frame_path(root / "right", i, ".png").string(), noise_image(size, 2 * i + 2));
+  }
+}
+
+PackOptions options_for(const fs::path& root, Format format, std::string image_format = "png") {
+  PackOptions o;
+  o.left_dir = root / "left";
+  o.right_dir = root / "right";
+  o.out_dir = root / "out";
+  o.format = format;
+  o.image_format = std::move(image_format);
+  o.threads = 2;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("packed sizes for 1920x1080 eyes") {
+  const cv::Size eye(1920, 1080);
+  CHECK(packed_size(Format::kHalfSideBySide, eye) == cv::Size(1920, 1080));
+  CHECK(packed_size(Format::kFullSideBySide, eye) == cv::Size(3840, 1080));
+  CHECK(packed_size(Format::kHalfOverUnder, eye) == cv::Size(1920, 1080));
+  CHECK(packed_size(Format::kFullOverUnder, eye) == cv::Size(1920, 2160));
+  CHECK(packed_size(Format::kAnaglyph, eye) == cv::Size(1920, 1080));
+  const cv::Mat l = noise_image(eye, 1), r = noise_image(eye, 2);
+  for (auto f : {Format::kHalfSideBySide, Format::kFullSideBySide, Format::kHalfOverUnder, Format::kFullOverUnder,
+                 Format::kAnaglyph, Format::kAnaglyphColor}) {
+    INFO(format_name(f));
+    CHECK(pack_pair(l, r, f, Order::kLeftFirst).size() == packed_size(f, eye));
+  }
+}
+
+TEST_CASE("full formats keep both eyes exactly, in the requested order") {
+  const cv::Mat l = noise_image({64, 48}, 1), r = noise_image({64, 48}, 2);
+  const cv::Mat fsbs = pack_pair(l, r, Format::kFullSideBySide, Order::kLeftFirst);
+  CHECK(test::max_abs_diff(fsbs(cv::Rect(0, 0, 64, 48)), l) == 0);
+  CHECK(test::max_abs_diff(fsbs(cv::Rect(64, 0, 64, 48)), r) == 0);
+  const cv::Mat fou = pack_pair(l, r, Format::kFullOverUnder, Order::kLeftFirst);
+  CHECK(test::max_abs_diff(fou(cv::Rect(0, 0, 64, 48)), l) == 0);
+  CHECK(test::max_abs_diff(fou(cv::Rect(0, 48, 64, 48)), r) == 0);
+  const cv::Mat crossed = pack_pair(l, r, Format::kFullSideBySide, Order::kRightFirst);
+  CHECK(test::max_abs_diff(crossed(cv::Rect(0, 0, 64, 48)), r) == 0);
+  CHECK(test::max_abs_diff(crossed(cv::Rect(64, 0, 64, 48)), l) == 0);
+  const cv::Mat crossed_ou = pack_pair(l, r, Format::kFullOverUnder, Order::kRightFirst);
+  CHECK(test::max_abs_diff(crossed_ou(cv::Rect(0, 0, 64, 48)), r) == 0);
+}
+
+TEST_CASE("half formats match a 2:1 area average of each eye") {
+  const cv::Mat l = noise_image({64, 48}, 3), r = noise_image({64, 48}, 4);
+  // Tolerance 1 level: the reference rounds half up, INTER_AREA may round the other way.
+  const cv::Mat hsbs = pack_pair(l, r, Format::kHalfSideBySide, Order::kLeftFirst);
+  CHECK(test::max_abs_diff(hsbs(cv::Rect(0, 0, 32, 48)), halve_by_averaging(l, true)) <= 1);
+  CHECK(test::max_abs_diff(hsbs(cv::Rect(32, 0, 32, 48)), halve_by_averaging(r, true)) <= 1);
+  const cv::Mat hou = pack_pair(l, r, Format::kHalfOverUnder, Order::kLeftFirst);
+  CHECK(test::max_abs_diff(hou(cv::Rect(0, 0, 64, 24)), halve_by_averaging(l, false)) <= 1);
+  CHECK(test::max_abs_diff(hou(cv::Rect(0, 24, 64, 24)), halve_by_averaging(r, false)) <= 1);
+  const cv::Mat crossed = pack_pair(l, r, Format::kHalfSideBySide, Order::kRightFirst);
+  CHECK(test::max_abs_diff(crossed(cv::Rect(0, 0, 32, 48)), halve_by_averaging(r, true)) <= 1);
+}
+
+TEST_CASE("odd sizes: half formats give the second eye the extra column or row") {
+  const cv::Mat l = noise_image({33, 21}, 5), r = noise_image({33, 21}, 6);
+  CHECK(pack_pair(l, r, Format::kHalfSideBySide, Order::kLeftFirst).size() == cv::Size(33, 21));
+  CHECK(pack_pair(l, r, Format::kHalfOverUnder, Order::kLeftFirst).size() == cv::Size(33, 21));
+}
+
+TEST_CASE("anaglyph pixels equal the hand-computed Dubois and colour mixes") {
+  // One pixel, left RGB (200,100,50), right RGB (10,150,250); OpenCV stores BGR.
+  const cv::Mat l(1, 1, CV_8UC3, cv::Scalar(50, 100, 200)), r(1, 1, CV_8UC3, cv::Scalar(250, 150, 10));
+  // By hand with the Dubois red-cyan matrices:
+  //  R =  .456*200 + .500*100 + .176*50 - .043*10 - .088*150 - .002*250 = 135.87 -> 136
+  //  G = -.040*200 - .038*100 - .016*50 + .378*10 + .734*150 - .018*250 =  96.78 ->  97
+  //  B = -.015*200 - .021*100 - .005*50 - .072*10 - .113*150 + 1.226*250 = 283.48 -> 255
+  const cv::Vec3b dubois = pack_pair(l, r, Format::kAnaglyph, Order::kLeftFirst).at<cv::Vec3b>(0, 0);
+  CHECK(dubois == cv::Vec3b(255, 97, 136));
+  // Plain colour anaglyph: red from the left eye, green and blue from the right.
+  CHECK(pack_pair(l, r, Format::kAnaglyphColor, Order::kLeftFirst).at<cv::Vec3b>(0, 0) == cv::Vec3b(250, 150, 200));
+  // right-first swaps which eye feeds the red channel.
+  CHECK(pack_pair(l, r, Format::kAnaglyphColor, Order::kRightFirst).at<cv::Vec3b>(0, 0) == cv::Vec3b(50, 100, 10));
+}
+
+TEST_CASE("--pad centres a 1920x816 pair on black bars, pixels unchanged") {
+  const cv::Mat l = noise_image({1920, 816}, 7), r = noise_image({1920, 816}, 8);
+  const cv::Mat pl = pad_to_canvas(l, {1920, 1080}), pr = pad_to_canvas(r, {1920, 1080});
+  const cv::Mat fsbs = pack_pair(pl, pr, Format::kFullSideBySide, Order::kLeftFirst);
+  REQUIRE(fsbs.size() == cv::Size(3840, 1080));
+  const int bar = (1080 - 816) / 2;  // 132 rows above and below
+  CHECK(cv::countNonZero(fsbs(cv::Rect(0, 0, 3840, bar)).reshape(1)) == 0);
+  CHECK(cv::countNonZero(fsbs(cv::Rect(0, bar + 816, 3840, bar)).reshape(1)) == 0);
+  CHECK(test::max_abs_diff(fsbs(cv::Rect(0, bar, 1920, 816)), l) == 0);
+  CHECK(test::max_abs_diff(fsbs(cv::Rect(1920, bar, 1920, 816)), r) == 0);
+  // Pillarbox too, and never a downscale.
+  const cv::Mat narrow = pad_to_canvas(noise_image({1440, 1080}, 9), {1920, 1080});
+  CHECK(cv::countNonZero(narrow(cv::Rect(0, 0, 240, 1080)).reshape(1)) == 0);
+  CHECK_THROWS_WITH(pad_to_canvas(l, {1280, 720}), Catch::Contains("larger than the canvas"));
+}
+
+TEST_CASE("pack_frames packs a range, skips finished frames, and --force redoes them") {
+  TempDir dir;
+  make_pairs(dir.path(), 10, 5, {40, 30});
+  auto o = options_for(dir.path(), Format::kFullSideBySide);
+  o.range = FrameRange::parse("11:14");
+  auto first = pack_frames(o);
+  CHECK(first.written == 3);
+  CHECK(first.skipped == 0);
+  auto outs = list_frames(dir / "out");
+  REQUIRE(outs.size() == 3);
+  CHECK(outs.front().index == 11);
+  CHECK(outs.back().index == 13);
+  const cv::Mat packed = read_image(outs.front().path);
+  CHECK(test::max_abs_diff(packed(cv::Rect(0, 0, 40, 30)), read_image(frame_path(dir / "left", 11, ".png"))) == 0);
+
+  const auto before = fs::last_write_time(outs.front().path);
+  auto again = pack_frames(o);  // resume: everything present, nothing written
+  CHECK(again.written == 0);
+  CHECK(again.skipped == 3);
+  CHECK(fs::last_write_time(outs.front().path) == before);
+
+  o.range = FrameRange();  // the rest of the input
+  auto rest = pack_frames(o);
+  CHECK(rest.written == 2);
+  CHECK(rest.skipped == 3);
+  o.force = true;
+  CHECK(pack_frames(o).written == 5);
+}
+
+TEST_CASE("a missing or mismatched right frame is an error naming it, and nothing is written") {
+  TempDir dir;
+  make_pairs(dir.path(), 0, 4, {40, 30});
+  auto o = options_for(dir.path(), Format::kHalfSideBySide);
+  fs::remove(frame_path(dir / "right", 2, ".png"));
+  CHECK_THROWS_WITH(pack_frames(o), Catch::Contains("frame 2") && Catch::Contains("no right eye"));
+  CHECK(test::files_below(dir / "out").empty());
+
+  cv::imwrite(frame_path(dir / "right", 2, ".png").string(), noise_image({42, 30}, 1));
+  CHECK_THROWS_WITH(pack_frames(o), Catch::Contains("000002.png") && Catch::Contains("42x30") &&
+                                        Catch::Contains("40x30"));
+  CHECK(test::files_below(dir / "out").empty());
+
+  auto padded = options_for(dir.path(), Format::kFullSideBySide);
+  padded.range = FrameRange::parse("0:2");
+  padded.pad = cv::Size(32, 32);
+  CHECK_THROWS_WITH(pack_frames(padded), Catch::Contains("larger than --pad 32x32"));
+  CHECK(test::files_below(dir / "out").empty());
+}
+
+TEST_CASE("options are checked before any frame is read") {
+  PackOptions o;
+  CHECK_THROWS_AS(o.check(), UsageError);
+  o.left_dir = "l";
+  o.right_dir = "r";
+  o.out_dir = "o";
+  CHECK_NOTHROW(o.check());
+  o.image_format = "gif";
+  CHECK_THROWS_WITH(o.check(), Catch::Contains("gif"));
+  o.image_format = "jpg";
+  o.jpeg_quality = 0;
+  CHECK_THROWS_AS(o.check(), UsageError);
+  CHECK_THROWS_AS(parse_format("sbs"), UsageError);
+  CHECK_THROWS_AS(parse_order("left"), UsageError);
+  CHECK(parse_size("1920x1080", "--pad") == cv::Size(1920, 1080));
+  for (const char* bad : {"1920", "1920x", "x1080", "0x10", "19x10x2", "-5x10"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(parse_size(bad, "--pad"), UsageError);
+  }
+}
+
+TEST_CASE("a failed write mid-run leaves no partial frame under a final name") {
+  TempDir dir;
+  make_pairs(dir.path(), 0, 3, {300, 200});
+  auto o = options_for(dir.path(), Format::kFullSideBySide);
+  o.threads = 1;
+  // Inject a real I/O failure: cap the file size below one packed PNG (~360 kB of noise).
+  struct rlimit old {};
+  getrlimit(RLIMIT_FSIZE, &old);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit cap = old;
+  cap.rlim_cur = 64 * 1024;
+  REQUIRE(setrlimit(RLIMIT_FSIZE, &cap) == 0);
+  bool threw = false;
+  try {
+    pack_frames(o);
+  } catch (const Error& e) {
+    threw = true;
+    CHECK_THAT(e.what(), Catch::Contains("000000.png"));
+  }
+  setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+  CHECK(threw);
+  CHECK(test::files_below(dir / "out").empty());  // neither final nor temp files
+  CHECK(pack_frames(o).written == 3);             // and a re-run completes the job
+}
+
+TEST_CASE("s3d-pack binary: end to end, usage errors exit 2, input errors exit 1") {
+  TempDir dir;
+  make_pairs(dir.path(), 0, 3, {64, 36});
+  const std::string L = (dir / "left").string(), R = (dir / "right").string(), O = (dir / "out").string();
+
+  auto ok = test::run_tool("s3d-pack", {"--left", L, "--right", R, "--out", O, "--format", "fou", "--image-format",
+                                        "png", "--pad", "64x40", "--threads", "2"});
+  INFO(ok.err);
+  REQUIRE(ok.exit_code == 0);
+  CHECK(ok.out.empty());  // stdout is for data only
+  CHECK_THAT(ok.err, Catch::Contains("3 frames packed"));
+  const cv::Mat packed = read_image(frame_path(dir / "out", 1, ".png"));
+  REQUIRE(packed.size() == cv::Size(64, 80));
+  CHECK(test::max_abs_diff(packed(cv::Rect(0, 2, 64, 36)), read_image(frame_path(dir / "left", 1, ".png"))) == 0);
+  CHECK(test::max_abs_diff(packed(cv::Rect(0, 42, 64, 36)), read_image(frame_path(dir / "right", 1, ".png"))) == 0);
+
+  auto again = test::run_tool("s3d-pack", {"--left", L, "--right", R, "--out", O, "--format", "fou",
+                                           "--image-format", "png", "--pad", "64x40"});
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.err, Catch::Contains("0 frames packed") && Catch::Contains("3 already present"));
+
+  auto help = test::run_tool("s3d-pack", {"--help"});
+  CHECK(help.exit_code == 0);
+  for (const char* opt : {"--left", "--right", "--out", "--format", "--order", "--pad", "--image-format", "--quality",
+                          "--range", "--force", "--threads", "--quiet", "--version", "default: hsbs", "default: 95"})
+    CHECK_THAT(help.out, Catch::Contains(opt));
+
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--left", L, "--right", R},                                   // no --out
+           {"--left", L, "--right", R, "--out", O, "--format", "sbs"},    // bad format
+           {"--left", L, "--right", R, "--out", O, "--pad", "big"},       // bad pad
+           {"--left", L, "--right", R, "--out", O, "--quality", "x"},     // not a number
+           {"--left", L, "--right", R, "--out", O, "--range", "5"},       // bad range
+           {"--left", L, "--right", R, "--out", O, "--bogus"},            // unknown option
+       }) {
+    auto r = test::run_tool("s3d-pack", args);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::StartsWith("s3d-pack: error:"));
+  }
+
+  fs::remove(frame_path(dir / "right", 0, ".png"));
+  auto missing = test::run_tool("s3d-pack", {"--left", L, "--right", R, "--out", (dir / "out2").string()});
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.err, Catch::Contains("frame 0"));
+  CHECK_FALSE(fs::exists(dir / "out2"));
+}
