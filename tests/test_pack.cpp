@@ -127,7 +127,7 @@ TEST_CASE("anaglyph pixels equal the hand-computed Dubois and colour mixes") {
   CHECK(pack_pair(l, r, Format::kAnaglyphColor, Order::kRightFirst).at<cv::Vec3b>(0, 0) == cv::Vec3b(50, 100, 10));
 }
 
-TEST_CASE("--pad centres a 1920x816 pair on black bars, pixels unchanged") {
+TEST_CASE("padding centres a 1920x816 pair on black bars, pixels unchanged") {
   const cv::Mat l = noise_image({1920, 816}, 7), r = noise_image({1920, 816}, 8);
   const cv::Mat pl = pad_to_canvas(l, {1920, 1080}), pr = pad_to_canvas(r, {1920, 1080});
   const cv::Mat fsbs = pack_pair(pl, pr, Format::kFullSideBySide, Order::kLeftFirst);
