@@ -70,7 +70,7 @@ void write_image_atomic(const fs::path& path, const cv::Mat& image, const ImageW
   std::string ext = path.extension().string();
   std::vector<int> params;
   if (ext == ".jpg" || ext == ".jpeg") params = {cv::IMWRITE_JPEG_QUALITY, options.jpeg_quality};
-  if (ext == ".png") params = {cv::IMWRITE_PNG_COMPRESSION, options.png_compression};
+  if (ext == ".png" && options.png_compression >= 0) params = {cv::IMWRITE_PNG_COMPRESSION, options.png_compression};
   std::vector<uchar> bytes;
   bool ok = false;
   try {

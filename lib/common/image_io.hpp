@@ -19,7 +19,10 @@ cv::Size read_image_size(const fs::path& path);
 
 struct ImageWriteOptions {
   int jpeg_quality = 95;     // JPEG quality, 1..100 (default 95)
-  int png_compression = 1;   // zlib level 0..9; 1 = fast, for intermediate files
+  // zlib level 0..9, or -1 (default) for OpenCV's speed preset (level 1, RLE, Sub filter):
+  // ~3x faster than an explicit level (which turns on adaptive filtering) at ~10% larger
+  // files — right for intermediate frames that are deleted after packing.
+  int png_compression = -1;
 };
 
 // Encodes `image` by the extension of `path` (.png, .jpg, ...) and writes it atomically.
