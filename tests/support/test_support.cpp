@@ -98,7 +98,9 @@ double psnr(const cv::Mat& a, const cv::Mat& b) {
   a.convertTo(da, CV_64F);
   b.convertTo(db, CV_64F);
   cv::Mat d = da - db;
-  const double mse = cv::sum(d.mul(d))[0] / (double(a.total()) * a.channels());
+  const cv::Scalar per_channel = cv::sum(d.mul(d));
+  const double mse = (per_channel[0] + per_channel[1] + per_channel[2] + per_channel[3]) /
+                     (double(a.total()) * a.channels());
   return mse == 0 ? INFINITY : 10 * std::log10(255.0 * 255.0 / mse);
 }
 

@@ -1,0 +1,45 @@
+#include "parallax/depth_input.hpp"
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "common/errors.hpp"
+#include "common/image_io.hpp"
+
+namespace s3d::parallax {
+namespace {
+
+std::string describe_type(const cv::Mat& m) {
+  const int depth = m.depth();
+  const char* bits = depth == CV_8U ? "8-bit" : depth == CV_16U ? "16-bit" : depth == CV_32F ? "32-bit float"
+                                                                                            : "non-integer";
+  return std::string(bits) + " with " + std::to_string(m.channels()) + " channel(s)";
+}
+
+}  // namespace
+
+cv::Mat read_depth(const fs::path& path) {
+  cv::Mat raw = read_image(path, cv::IMREAD_UNCHANGED);
+  if ((raw.depth() != CV_8U && raw.depth() != CV_16U) || raw.channels() == 2)
+    throw Error("depth map '" + path.string() + "': expected 8- or 16-bit grayscale, got " + describe_type(raw));
+  if (raw.channels() > 1) cv::extractChannel(raw, raw, 0);
+  return raw;
+}
+
+cv::Mat prepare_depth(const cv::Mat& raw, cv::Size size, const DepthShaping& shaping, const std::string& name) {
+  if (raw.channels() != 1 || (raw.depth() != CV_8U && raw.depth() != CV_16U))
+    throw Error("depth map '" + name + "': expected 8- or 16-bit grayscale, got " + describe_type(raw));
+  cv::Mat depth;
+  raw.convertTo(depth, CV_32F, raw.depth() == CV_16U ? 1.0 / 65535.0 : 1.0 / 255.0);
+  if (depth.size() != size) cv::resize(depth, depth, size, 0, 0, cv::INTER_LINEAR);
+  if (shaping.edge_dilation > 0) {
+    // The maximum is the nearest: dilation pushes near objects' edges outwards, so the
+    // pixels of their (often mixed) outline move with them instead of tearing off.
+    const int k = 2 * shaping.edge_dilation + 1;
+    cv::dilate(depth, depth, cv::getStructuringElement(cv::MORPH_RECT, {k, k}));
+  }
+  if (shaping.blur_sigma > 0) cv::GaussianBlur(depth, depth, {0, 0}, shaping.blur_sigma);
+  return depth;
+}
+
+}  // namespace s3d::parallax

@@ -1,0 +1,25 @@
+// Depth maps as s3d-parallax reads them: 8- or 16-bit grayscale, 0 = farthest,
+// maximum = nearest (relative inverse depth), any size; made into a float map of the
+// frame's size, optionally shaped (near regions grown, smoothed).
+#pragma once
+#include <filesystem>
+#include <opencv2/core.hpp>
+
+namespace s3d::parallax {
+
+namespace fs = std::filesystem;
+
+struct DepthShaping {
+  int edge_dilation = 0;  // px: grow nearer regions by this radius before warping, 0..64, default 0
+  float blur_sigma = 0;   // px: Gaussian blur sigma applied after dilation, 0 = none, default 0
+};
+
+// Reads a depth file unchanged; throws Error naming it unless it is 8- or 16-bit with one
+// channel (of a 3- or 4-channel image, as some tools save grayscale, the first is used).
+cv::Mat read_depth(const fs::path& path);
+
+// A raw 8/16-bit depth map -> CV_32FC1 in [0, 1] of `size` (bilinear if resized), shaped.
+// `name` identifies the map in error messages.
+cv::Mat prepare_depth(const cv::Mat& raw, cv::Size size, const DepthShaping& shaping, const std::string& name);
+
+}  // namespace s3d::parallax

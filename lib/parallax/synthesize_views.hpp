@@ -1,0 +1,27 @@
+// One frame in, the requested eyes out, by the chosen method.
+#pragma once
+#include <opencv2/core.hpp>
+
+#include "parallax/view_geometry.hpp"
+
+namespace s3d::parallax {
+
+struct SynthesisParams {
+  Method method = Method::kForward;  // forward (default) | remap | shift
+  float parallax = 15;               // px: per-eye shift at the nearest depth (convergence 0), default 15
+  float convergence = 0;             // depth on the screen plane, 0..1, default 0 (farthest)
+  Eyes synthesize = Eyes::kBoth;     // which eyes to make; a single one moves by the full disparity
+  int interpolation = 1;             // remap only: cv::INTER_* (default 1 = linear)
+  int inpaint_radius = 2;            // shift only: inpainting radius in px, default 2
+};
+
+struct StereoViews {
+  cv::Mat left, right;  // empty when that eye is not synthesized
+};
+
+// `frame` CV_8UC1/3, `depth` CV_32FC1 of the frame's size in [0, 1]. `threads` (0 = every
+// core) split the rows of each view.
+StereoViews synthesize_views(const cv::Mat& frame, const cv::Mat& depth, const SynthesisParams& params,
+                             int threads = 1);
+
+}  // namespace s3d::parallax

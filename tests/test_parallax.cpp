@@ -1,0 +1,410 @@
+// s3d-parallax: geometry against hand-built scenes, depth input handling, the stage's
+// validation/resume behaviour and one end-to-end run of the binary.
+#include <catch2/catch.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "common/errors.hpp"
+#include "common/frame_store.hpp"
+#include "parallax/article_methods.hpp"
+#include "parallax/depth_input.hpp"
+#include "parallax/fast_png.hpp"
+#include "parallax/forward_warp.hpp"
+#include "parallax/hole_inpaint.hpp"
+#include "parallax/parallax_frames.hpp"
+#include "parallax/synthesize_views.hpp"
+#include "support/test_support.hpp"
+
+using namespace s3d;
+using namespace s3d::parallax;
+using s3d::test::TempDir;
+
+namespace {
+
+// Random texture: every pixel distinct enough that a shift by the wrong amount shows.
+cv::Mat texture(int w, int h, int seed = 1) {
+  cv::Mat img(h, w, CV_8UC3);
+  cv::RNG rng(seed);
+  rng.fill(img, cv::RNG::UNIFORM, 0, 256);
+  return img;
+}
+
+cv::Mat flat_depth(int w, int h, float d) { return cv::Mat(h, w, CV_32FC1, cv::Scalar(d)); }
+
+SynthesisParams params(float parallax, float convergence, Eyes eyes, Method method = Method::kForward) {
+  SynthesisParams p;
+  p.parallax = parallax;
+  p.convergence = convergence;
+  p.synthesize = eyes;
+  p.method = method;
+  return p;
+}
+
+// Column x of `img` as a 1-pixel-wide image.
+cv::Mat column(const cv::Mat& img, int x) { return img.col(x).clone(); }
+
+bool same_columns(const cv::Mat& a, int xa, const cv::Mat& b, int xb) {
+  return cv::norm(column(a, xa), column(b, xb), cv::NORM_INF) == 0;
+}
+
+void write_depth16(const fs::path& path, const cv::Mat& depth01) {
+  cv::Mat d16;
+  depth01.convertTo(d16, CV_16U, 65535.0);
+  cv::imwrite(path.string(), d16);
+}
+
+}  // namespace
+
+TEST_CASE("a flat plane shifts by exactly 2s between the eyes") {
+  const int w = 64, h = 8;
+  const cv::Mat img = texture(w, h);
+  // parallax 5, depth 0.6, convergence 0 -> s = 3 px per eye, disparity 6 px.
+  const cv::Mat depth = flat_depth(w, h, 0.6f);
+
+  SECTION("synthesize right: the left eye is the frame, the right one moves left by 2s = 6") {
+    const auto views = synthesize_views(img, depth, params(5, 0, Eyes::kRight));
+    CHECK(views.left.empty());
+    for (int x = 0; x + 6 < w; ++x) REQUIRE(same_columns(views.right, x, img, x + 6));
+    // The uncovered border continues the nearest content instead of turning black: like any
+    // hole, it takes the mean of the two background pixels next to it (tolerance 1: rounding).
+    cv::Mat edge;
+    cv::addWeighted(column(img, w - 1), 0.5, column(img, w - 2), 0.5, 0, edge);
+    for (int x = w - 6; x < w; ++x) REQUIRE(test::max_abs_diff(column(views.right, x), edge) <= 1);
+  }
+  SECTION("synthesize both: each eye moves by s = 3, in opposite directions") {
+    const auto views = synthesize_views(img, depth, params(5, 0, Eyes::kBoth));
+    for (int x = 3; x + 3 < w; ++x) {
+      REQUIRE(same_columns(views.left, x, img, x - 3));
+      REQUIRE(same_columns(views.right, x, img, x + 3));
+    }
+  }
+  SECTION("a fractional shift interpolates between the two source pixels") {
+    // s = 1.25 -> right view moves by 2.5 px: right(x) = (img(x+2) + img(x+3)) / 2.
+    const auto views = synthesize_views(img, flat_depth(w, h, 0.25f), params(5, 0, Eyes::kRight));
+    cv::Mat expected;
+    cv::addWeighted(img.colRange(2, w - 3), 0.5, img.colRange(3, w - 2), 0.5, 0, expected);
+    // Tolerance 1: fixed-point weights and rounding of the half-way blend.
+    CHECK(test::max_abs_diff(views.right.colRange(0, w - 5), expected) <= 1);
+  }
+  SECTION("the article's remap and shift methods agree on a whole-pixel plane") {
+    for (Method m : {Method::kRemap, Method::kShift}) {
+      const auto views = synthesize_views(img, depth, params(5, 0, Eyes::kRight, m));
+      for (int x = 0; x + 6 < w; ++x) REQUIRE(same_columns(views.right, x, img, x + 6));
+    }
+  }
+}
+
+TEST_CASE("a near square over a far background: occlusion, disocclusion, no ghost") {
+  const int w = 80, h = 20, x0 = 30, x1 = 50, y0 = 5, y1 = 15;
+  const cv::Vec3b far_colour(200, 60, 20), near_colour(10, 30, 240);
+  cv::Mat img(h, w, CV_8UC3, cv::Scalar(far_colour[0], far_colour[1], far_colour[2]));
+  cv::Mat depth = flat_depth(w, h, 0.0f);
+  const cv::Rect square(x0, y0, x1 - x0, y1 - y0);
+  img(square).setTo(cv::Scalar(near_colour[0], near_colour[1], near_colour[2]));
+  depth(square).setTo(1.0f);
+  // parallax 4 -> the square (d = 1) moves 8 px in the right view, the background (d = 0) stays.
+  const auto views = synthesize_views(img, depth, params(4, 0, Eyes::kRight));
+  const cv::Mat& right = views.right;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const bool in_square = y >= y0 && y < y1 && x >= x0 - 8 && x < x1 - 8;
+      INFO("x=" << x << " y=" << y);
+      // Inside the moved square: the square (it occludes the background at [x0-8, x0)).
+      // Everywhere else, including the disoccluded strip [x1-8, x1): the background colour,
+      // with no trace of the square's colour (no ghost).
+      REQUIRE(right.at<cv::Vec3b>(y, x) == (in_square ? near_colour : far_colour));
+    }
+
+  SECTION("the left eye mirrors it: the square moves right, the hole opens on its left") {
+    const auto left = synthesize_views(img, depth, params(4, 0, Eyes::kLeft)).left;
+    for (int y = y0; y < y1; ++y)
+      for (int x = 0; x < w; ++x)
+        REQUIRE(left.at<cv::Vec3b>(y, x) == (x >= x0 + 8 && x < x1 + 8 ? near_colour : far_colour));
+  }
+}
+
+TEST_CASE("disocclusion holes take the background's texture side, not the foreground's") {
+  // Background: a smooth horizontal ramp (so colours say where they came from); near bar in
+  // the middle. Its hole in the right view (right of the bar) must be filled from the
+  // background to its right, i.e. with colours close to the ramp there, not the bar's.
+  const int w = 100, h = 4;
+  cv::Mat img(h, w, CV_8UC3);
+  for (int x = 0; x < w; ++x) img.col(x).setTo(cv::Scalar(2 * x, 2 * x, 2 * x));
+  cv::Mat depth = flat_depth(w, h, 0.1f);
+  img.colRange(40, 60).setTo(cv::Scalar(0, 0, 255));
+  depth.colRange(40, 60).setTo(0.9f);
+  // parallax 5: background moves 2*5*0.1 = 1 px, bar 9 px; hole = [51, 59) in the target.
+  const cv::Mat right = synthesize_views(img, depth, params(5, 0, Eyes::kRight)).right;
+  for (int x = 51; x < 59; ++x) {
+    const cv::Vec3b c = right.at<cv::Vec3b>(1, x);
+    INFO("x=" << x << " colour " << c);
+    CHECK(c[2] < 200);                  // not the bar's red
+    CHECK(std::abs(c[0] - 2 * 60) <= 4);  // the ramp where the background resumes (source x 60..61)
+  }
+}
+
+TEST_CASE("convergence: the chosen depth stays on the screen plane, the others move with their sign") {
+  const int w = 64, h = 4;
+  const cv::Mat img = texture(w, h, 7);
+  // A plane at the convergence depth does not move at all.
+  const auto still = synthesize_views(img, flat_depth(w, h, 0.5f), params(6, 0.5f, Eyes::kBoth));
+  CHECK(test::max_abs_diff(still.left, img) == 0);
+  CHECK(test::max_abs_diff(still.right, img) == 0);
+  // With convergence 1 the farthest plane goes behind the screen: the right eye sees it moved
+  // RIGHT by 2P (positive disparity), opposite to the in-front case.
+  const auto behind = synthesize_views(img, flat_depth(w, h, 0.0f), params(2, 1.0f, Eyes::kRight));
+  for (int x = 4; x < w; ++x) REQUIRE(same_columns(behind.right, x, img, x - 4));
+  const auto front = synthesize_views(img, flat_depth(w, h, 1.0f), params(2, 0.0f, Eyes::kRight));
+  for (int x = 0; x + 4 < w; ++x) REQUIRE(same_columns(front.right, x, img, x + 4));
+}
+
+TEST_CASE("synthesizing the left eye mirrors synthesizing the right eye") {
+  const int w = 120, h = 30;
+  const cv::Mat img = texture(w, h, 3);
+  cv::Mat depth(h, w, CV_32FC1);
+  cv::RNG rng(5);
+  rng.fill(depth, cv::RNG::UNIFORM, 0.0, 1.0);
+  cv::GaussianBlur(depth, depth, {0, 0}, 3);  // smooth surfaces plus some edges
+  depth.colRange(50, 70).setTo(0.95f);
+  cv::Mat img_m, depth_m;
+  cv::flip(img, img_m, 1);
+  cv::flip(depth, depth_m, 1);
+  for (float convergence : {0.0f, 0.4f}) {
+    INFO("convergence " << convergence);
+    const cv::Mat left = synthesize_views(img, depth, params(7.3f, convergence, Eyes::kLeft)).left;
+    cv::Mat right_of_mirror = synthesize_views(img_m, depth_m, params(7.3f, convergence, Eyes::kRight)).right;
+    cv::flip(right_of_mirror, right_of_mirror, 1);
+    // Identical up to ties of target centres falling exactly on a half-open interval's end
+    // (which side gets them flips with the mirror): >= 40 dB PSNR, and few pixels differ.
+    CHECK(cv::PSNR(left, right_of_mirror) >= 40);
+    cv::Mat diff;
+    cv::absdiff(left, right_of_mirror, diff);
+    CHECK(cv::countNonZero(diff.reshape(1) > 2) <= static_cast<int>(diff.total() / 100));
+  }
+}
+
+TEST_CASE("8- and 16-bit depth maps of the same values give the same views") {
+  const int w = 96, h = 24;
+  cv::Mat d8(h, w, CV_8UC1);
+  for (int x = 0; x < w; ++x) d8.col(x).setTo(x * 255 / (w - 1));
+  cv::Mat d16;
+  d8.convertTo(d16, CV_16U, 257);  // v * 257 / 65535 == v / 255 exactly
+  const DepthShaping none;
+  const cv::Mat a = prepare_depth(d8, d8.size(), none, "d8"), b = prepare_depth(d16, d16.size(), none, "d16");
+  CHECK(cv::norm(a, b, cv::NORM_INF) < 1e-6);
+  CHECK(a.at<float>(0, w - 1) == Approx(1.0f));
+  CHECK(a.at<float>(0, 0) == 0.0f);
+  const cv::Mat img = texture(w, h);
+  const auto va = synthesize_views(img, a, params(6, 0, Eyes::kBoth));
+  const auto vb = synthesize_views(img, b, params(6, 0, Eyes::kBoth));
+  CHECK(test::max_abs_diff(va.left, vb.left) == 0);
+  CHECK(test::max_abs_diff(va.right, vb.right) == 0);
+}
+
+TEST_CASE("a depth map of another size is resized bilinearly to the frame") {
+  cv::Mat small(10, 16, CV_16UC1);
+  cv::RNG(9).fill(small, cv::RNG::UNIFORM, 0, 65536);
+  const cv::Mat prepared = prepare_depth(small, {64, 40}, {}, "small");
+  REQUIRE(prepared.size() == cv::Size(64, 40));
+  cv::Mat expected;
+  small.convertTo(expected, CV_32F, 1.0 / 65535);
+  cv::resize(expected, expected, {64, 40}, 0, 0, cv::INTER_LINEAR);
+  CHECK(cv::norm(prepared, expected, cv::NORM_INF) < 1e-6);
+}
+
+TEST_CASE("depth shaping: dilation grows near regions, blur smooths") {
+  cv::Mat raw(20, 40, CV_8UC1, cv::Scalar(0));
+  raw.colRange(15, 25).setTo(255);
+  DepthShaping grow;
+  grow.edge_dilation = 3;
+  const cv::Mat grown = prepare_depth(raw, raw.size(), grow, "bar");
+  CHECK(grown.at<float>(10, 12) == 1.0f);  // 3 px outside the bar: now near
+  CHECK(grown.at<float>(10, 11) == 0.0f);  // 4 px outside: still far
+  DepthShaping blur;
+  blur.blur_sigma = 2;
+  const cv::Mat blurred = prepare_depth(raw, raw.size(), blur, "bar");
+  CHECK(blurred.at<float>(10, 14) > 0.2f);
+  CHECK(blurred.at<float>(10, 14) < 0.8f);
+}
+
+TEST_CASE("depth files: 8/16-bit grayscale accepted, other formats named in the error") {
+  TempDir dir;
+  cv::imwrite((dir / "d16.png").string(), cv::Mat(4, 4, CV_16UC1, cv::Scalar(1000)));
+  cv::imwrite((dir / "rgb.png").string(), cv::Mat(4, 4, CV_8UC3, cv::Scalar(7, 8, 9)));
+  cv::imwrite((dir / "f.exr").string(), cv::Mat(4, 4, CV_32FC1, cv::Scalar(0.5)));
+  CHECK(read_depth(dir / "d16.png").type() == CV_16UC1);
+  const cv::Mat rgb = read_depth(dir / "rgb.png");  // saved as colour: first channel used
+  CHECK(rgb.type() == CV_8UC1);
+  CHECK(rgb.at<uchar>(0, 0) == 7);
+  CHECK_THROWS_WITH(read_depth(dir / "missing.png"), Catch::Contains("missing.png"));
+  if (fs::exists(dir / "f.exr"))  // EXR support depends on the OpenCV build
+    CHECK_THROWS_WITH(read_depth(dir / "f.exr"), Catch::Contains("expected 8- or 16-bit"));
+}
+
+TEST_CASE("the shift method inpaints the frame edges it uncovers") {
+  const int w = 40, h = 10;
+  const cv::Mat img(h, w, CV_8UC3, cv::Scalar(90, 120, 150));
+  const cv::Mat right = synthesize_views(img, flat_depth(w, h, 1.0f), params(3, 0, Eyes::kRight, Method::kShift)).right;
+  // A uniform image stays uniform: the 6 uncovered columns are inpainted from their
+  // neighbours, not left black.
+  CHECK(test::max_abs_diff(right, img) == 0);
+  cv::Mat ramp(h, w, CV_8UC1), mask = cv::Mat::zeros(h, w, CV_8UC1);
+  for (int x = 0; x < w; ++x) ramp.col(x).setTo(x * 5);
+  mask.colRange(10, 13).setTo(255);
+  cv::Mat damaged = ramp.clone();
+  damaged.colRange(10, 13).setTo(0);
+  const cv::Mat filled = inpaint_fast_marching(damaged, mask, 3);
+  // Values inside a linear ramp are averages of the ramp around them: within the ramp's span.
+  for (int x = 10; x < 13; ++x) {
+    CHECK(filled.at<uchar>(5, x) >= 40);
+    CHECK(filled.at<uchar>(5, x) <= 70);
+  }
+}
+
+TEST_CASE("the fast PNG encoder writes files any decoder reads back exactly") {
+  cv::Mat gradient(37, 91, CV_8UC3), uniform(300, 400, CV_8UC3, cv::Scalar(5, 200, 77)), gray(50, 64, CV_8UC1);
+  for (int y = 0; y < gradient.rows; ++y)
+    for (int x = 0; x < gradient.cols; ++x) gradient.at<cv::Vec3b>(y, x) = cv::Vec3b(x * 2, y * 6, (x * y) % 256);
+  cv::RNG(11).fill(gray, cv::RNG::UNIFORM, 0, 256);
+  // A near-uniform image has an extremely skewed byte histogram: its Huffman code must be
+  // length-limited to 15 bits to stay valid.
+  uniform.at<cv::Vec3b>(10, 10) = cv::Vec3b(255, 0, 1);
+  for (const cv::Mat& img : {texture(640, 360, 4), gradient, uniform, gray, cv::Mat(1, 1, CV_8UC3, cv::Scalar(1, 2, 3))}) {
+    INFO(img.cols << "x" << img.rows << " channels " << img.channels());
+    const std::vector<uint8_t> png = encode_png_fast(img);
+    const cv::Mat back = cv::imdecode(png, cv::IMREAD_UNCHANGED);
+    REQUIRE(back.type() == img.type());
+    CHECK(test::max_abs_diff(back, img) == 0);
+  }
+  // Literal-only coding still compresses smooth content (a ramp is near-constant once filtered).
+  CHECK(encode_png_fast(uniform).size() < uniform.total() * 3 / 5);
+}
+
+TEST_CASE("options are validated before any file is touched") {
+  ParallaxOptions o;
+  o.frames_dir = "f";
+  o.depth_dir = "d";
+  o.out_dir = "o";
+  CHECK_NOTHROW(o.check());
+  auto bad = [&](auto mutate, const char* what) {
+    ParallaxOptions b = o;
+    mutate(b);
+    CHECK_THROWS_WITH(b.check(), Catch::Contains(what));
+  };
+  bad([](ParallaxOptions& b) { b.synthesis.parallax = -1; }, "--parallax");
+  bad([](ParallaxOptions& b) { b.synthesis.convergence = 1.5f; }, "--convergence");
+  bad([](ParallaxOptions& b) { b.shaping.edge_dilation = -2; }, "--edge-dilation");
+  bad([](ParallaxOptions& b) { b.png_compression = 10; }, "--png-compression");
+  bad([](ParallaxOptions& b) { b.out_dir.clear(); }, "--out");
+  CHECK_THROWS_AS(parse_method("warp"), UsageError);
+  CHECK_THROWS_AS(parse_eyes("middle"), UsageError);
+  CHECK(parse_method("remap") == Method::kRemap);
+}
+
+namespace {
+
+// frames/ and depth/ with `count` textured frames and a near square in the depth.
+struct Scene {
+  TempDir dir{"s3d-parallax"};
+  fs::path frames = dir / "frames", depth = dir / "depth", out = dir / "out";
+
+  explicit Scene(int count, std::vector<int> without_depth = {}) {
+    fs::create_directories(frames);
+    fs::create_directories(depth);
+    for (int i = 0; i < count; ++i) {
+      cv::imwrite(frame_path(frames, i, ".png").string(), texture(48, 32, i + 1));
+      if (std::find(without_depth.begin(), without_depth.end(), i) != without_depth.end()) continue;
+      cv::Mat d = flat_depth(48, 32, 0.2f);
+      d(cv::Rect(10, 8, 12, 12)).setTo(0.9f);
+      write_depth16(frame_path(depth, i, ".png"), d);
+    }
+  }
+  ParallaxOptions options() const {
+    ParallaxOptions o;
+    o.frames_dir = frames;
+    o.depth_dir = depth;
+    o.out_dir = out;
+    o.threads = 2;
+    return o;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the stage writes the requested eyes from the frame and depth stores") {
+  Scene scene(3);
+  auto o = scene.options();
+  const auto r = synthesize_frames(o);
+  CHECK(r.written == 3);
+  CHECK(test::files_below(scene.out).size() == 6);
+  // The files hold what the library computes for the same inputs.
+  const cv::Mat frame = cv::imread(frame_path(scene.frames, 1, ".png").string());
+  const cv::Mat depth = prepare_depth(read_depth(frame_path(scene.depth, 1, ".png")), frame.size(), {}, "d");
+  const auto views = synthesize_views(frame, depth, o.synthesis);
+  CHECK(test::max_abs_diff(cv::imread((scene.out / "left" / "000001.png").string()), views.left) == 0);
+  CHECK(test::max_abs_diff(cv::imread((scene.out / "right" / "000001.png").string()), views.right) == 0);
+
+  SECTION("only the synthesized eye is written") {
+    Scene one(2);
+    auto o1 = one.options();
+    o1.synthesis.synthesize = Eyes::kRight;
+    synthesize_frames(o1);
+    CHECK_FALSE(fs::exists(one.out / "left"));
+    CHECK(test::files_below(one.out / "right").size() == 2);
+  }
+}
+
+TEST_CASE("a frame without a depth map is an error naming it, before anything is written") {
+  Scene scene(4, {2});
+  CHECK_THROWS_WITH(synthesize_frames(scene.options()), Catch::Contains("frame 2") && Catch::Contains("000002.png"));
+  CHECK(test::files_below(scene.out).empty());
+  // Outside the requested range it does not matter.
+  auto o = scene.options();
+  o.range = FrameRange::parse("0:2");
+  CHECK(synthesize_frames(o).written == 2);
+}
+
+TEST_CASE("re-running resumes: finished frames are skipped, --force redoes them") {
+  Scene scene(3);
+  auto o = scene.options();
+  CHECK(synthesize_frames(o).written == 3);
+  const fs::path right1 = scene.out / "right" / "000001.png";
+  const auto stamp = fs::last_write_time(right1);
+  auto again = synthesize_frames(o);
+  CHECK(again.written == 0);
+  CHECK(again.skipped == 3);
+  CHECK(fs::last_write_time(right1) == stamp);
+  fs::remove(right1);  // as if killed between the two eyes of frame 1
+  again = synthesize_frames(o);
+  CHECK(again.written == 1);
+  CHECK(fs::exists(right1));
+  o.force = true;
+  CHECK(synthesize_frames(o).written == 3);
+}
+
+TEST_CASE("s3d-parallax binary end to end") {
+  Scene scene(2);
+  auto run = test::run_tool("s3d-parallax", {"--frames", scene.frames.string(), "--depth", scene.depth.string(), "--out",
+                                             scene.out.string(), "--parallax", "4", "--convergence", "0.2", "--edge-dilation", "1"});
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(run.out.empty());  // stdout is for data only
+  CHECK(run.err.find("2 frames synthesized") != std::string::npos);
+  CHECK(test::files_below(scene.out).size() == 4);
+
+  const auto bench = test::run_tool("s3d-parallax", {"--frames", scene.frames.string(), "--depth", scene.depth.string(),
+                                                     "--benchmark", "2", "--quiet"});
+  CHECK(bench.exit_code == 0);
+  CHECK(bench.out.rfind("ms_per_frame ", 0) == 0);
+
+  const auto usage = test::run_tool("s3d-parallax", {"--frames", "a", "--depth", "b", "--out", "c", "--method", "warp"});
+  CHECK(usage.exit_code == 2);
+  CHECK(usage.err.find("--method") != std::string::npos);
+
+  fs::remove(frame_path(scene.depth, 1, ".png"));
+  const auto missing = test::run_tool("s3d-parallax", {"--frames", scene.frames.string(), "--depth", scene.depth.string(),
+                                                       "--out", (scene.dir / "out2").string()});
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("frame 1") != std::string::npos);
+  CHECK_FALSE(fs::exists(scene.dir / "out2"));
+}
