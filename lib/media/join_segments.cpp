@@ -1,0 +1,169 @@
+#include "media/join_segments.hpp"
+
+#include <fstream>
+
+#include "common/atomic_file.hpp"
+#include "common/errors.hpp"
+#include "common/frame_store.hpp"
+#include "media/output_file.hpp"
+#include "media/probe.hpp"
+#include "media/subprocess.hpp"
+
+namespace s3d::media {
+namespace {
+
+bool is_text_subtitle(const std::string& codec) {
+  return codec == "subrip" || codec == "srt" || codec == "ass" || codec == "ssa" || codec == "webvtt" ||
+         codec == "text" || codec == "mov_text";
+}
+
+// A file that exists only while the join runs (the concat list, the MP4 route's MKV).
+struct ScratchFile {
+  fs::path path;
+  ~ScratchFile() {
+    std::error_code ec;
+    fs::remove(path, ec);
+  }
+};
+
+// Runs ffmpeg with `-progress pipe:1` and reports its frame counter.
+void run_with_progress(std::vector<std::string> cmd, int64_t total, const ProgressFn& progress,
+                       const std::string& what) {
+  cmd.insert(cmd.begin() + 1, {"-nostats", "-progress", "pipe:1"});
+  Subprocess ffmpeg(cmd, Subprocess::Io::kNull, Subprocess::Io::kPipe);
+  std::string line;
+  while (ffmpeg.read_line(line)) {
+    if (line.rfind("frame=", 0) != 0 || !progress) continue;
+    try {
+      progress(std::min<int64_t>(std::stoll(line.substr(6)), total), total);
+    } catch (const std::exception&) {
+    }
+  }
+  ffmpeg.check_exit(ffmpeg.wait(), what);
+}
+
+}  // namespace
+
+void JoinOptions::check() const {
+  if (segments.empty()) throw UsageError("missing required option --segments (see --help)");
+  if (source.empty()) throw UsageError("missing required option --source (see --help)");
+  if (out.empty()) throw UsageError("missing required option --out (see --help)");
+  const std::string muxer = muxer_for(out, "--out");
+  if (muxer != "matroska" && muxer != "mp4")
+    throw UsageError("--out '" + out.string() + "': the final file must be .mkv or .mp4");
+}
+
+fs::path final_output_path(const JoinOptions& options) {
+  return options.suffix ? with_layout_suffix(options.out, options.layout) : options.out;
+}
+
+std::string concat_list(const std::vector<fs::path>& segments) {
+  std::string list = "ffconcat version 1.0\n";
+  for (const auto& segment : segments) {
+    // Inside '...' only the quote itself needs care: close, escaped quote, reopen.
+    std::string quoted;
+    for (char c : fs::absolute(segment).string()) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    list += "file '" + quoted + "'\n";
+  }
+  return list;
+}
+
+JoinResult join_segments(const JoinOptions& options) {
+  options.check();
+  JoinResult result;
+  result.output = final_output_path(options);
+  std::error_code ec;
+  if (!options.force && fs::exists(result.output, ec)) {
+    result.skipped = true;
+    return result;
+  }
+
+  // Segments must be one stream of one format; checked before any writing.
+  VideoInfo first;
+  for (size_t i = 0; i < options.segments.size(); ++i) {
+    const VideoInfo seg = probe_video(options.segments[i]);
+    if (i == 0) first = seg;
+    if (seg.codec != first.codec || seg.width != first.width || seg.height != first.height ||
+        seg.pix_fmt != first.pix_fmt)
+      throw Error("segment '" + seg.path.string() + "' is " + seg.codec + " " + std::to_string(seg.width) + "x" +
+                  std::to_string(seg.height) + " " + seg.pix_fmt + ", expected " + first.codec + " " +
+                  std::to_string(first.width) + "x" + std::to_string(first.height) + " " + first.pix_fmt +
+                  " like '" + first.path.string() + "'");
+    result.frames += seg.frame_count;
+  }
+  const VideoInfo source = probe_video(options.source, /*count_frames=*/false);  // streams and tags only
+  const bool mp4 = muxer_for(result.output, "--out") == "mp4";
+
+  if (!result.output.parent_path().empty()) ensure_directory(result.output.parent_path());
+  ScratchFile list{temp_path_for(result.output).string() + ".ffconcat"};
+  write_file_atomic(list.path, concat_list(options.segments));
+
+  const std::string ffmpeg = ffmpeg_program();
+  std::vector<std::string> stereo_tag;  // none for anaglyph
+  if (!matroska_stereo_mode(options.layout).empty())
+    stereo_tag = {"-metadata:s:v:0", "stereo_mode=" + matroska_stereo_mode(options.layout)};
+  std::vector<std::string> video_tags;  // the source video stream's language and title
+  for (const char* key : {"language", "title"})
+    if (auto it = source.video_tags.find(key); it != source.video_tags.end())
+      video_tags.insert(video_tags.end(), {"-metadata:s:v:0", std::string(key) + "=" + it->second});
+
+  // Streams from the source, in file order; all stream-copied except the conversions
+  // (which must come after the general "-c copy" to override it).
+  std::vector<std::string> map_args, codec_args;
+  int out_index = 1;
+  for (const auto& s : source.streams) {
+    std::string convert;
+    const std::string label = s.type + " stream " + std::to_string(s.index) + " (" + s.codec + ")";
+    if (mp4 && s.type == "attachment") {
+      result.warnings.push_back(label + " dropped: MP4 cannot carry attachments (use .mkv)");
+      continue;
+    }
+    if (mp4 && s.type == "subtitle" && s.codec != "mov_text" && s.codec != "dvd_subtitle") {
+      if (!is_text_subtitle(s.codec)) {
+        result.warnings.push_back(label + " dropped: MP4 cannot carry it (use .mkv)");
+        continue;
+      }
+      convert = "mov_text";
+    }
+    if (!mp4 && s.type == "subtitle" && s.codec == "mov_text") convert = "srt";
+    map_args.insert(map_args.end(), {"-map", "1:" + std::to_string(s.index)});
+    if (!convert.empty()) {
+      codec_args.insert(codec_args.end(), {"-c:" + std::to_string(out_index), convert});
+      result.warnings.push_back(label + " converted to " + convert + " (the container cannot carry " + s.codec + ")");
+    }
+    ++out_index;
+  }
+
+  const std::vector<std::string> concat_input = {"-f", "concat", "-safe", "0", "-i", list.path.string()};
+  TempOutput output(result.output);
+  std::vector<std::string> cmd = {ffmpeg, "-hide_banner", "-nostdin", "-v", "error"};
+  ScratchFile video_mkv{};
+  if (!mp4) {
+    cmd.insert(cmd.end(), concat_input.begin(), concat_input.end());
+  } else {
+    // Step 1: the joined video alone in MKV, labelled; its demuxer turns the label into
+    // the stereo side data the MP4 muxer writes as `st3d`.
+    video_mkv.path = temp_path_for(result.output).string() + ".video.mkv";
+    std::vector<std::string> join = cmd;
+    join.insert(join.end(), concat_input.begin(), concat_input.end());
+    join.insert(join.end(), {"-map", "0:v:0", "-c", "copy"});
+    join.insert(join.end(), stereo_tag.begin(), stereo_tag.end());
+    join.insert(join.end(), {"-fflags", "+bitexact", "-f", "matroska", video_mkv.path.string()});
+    run_with_progress(join, result.frames, options.progress, "joining the segments into '" + video_mkv.path.string() + "'");
+    cmd.insert(cmd.end(), {"-i", video_mkv.path.string()});
+  }
+  cmd.insert(cmd.end(), {"-i", options.source.string(), "-map", "0:v:0"});
+  cmd.insert(cmd.end(), map_args.begin(), map_args.end());
+  cmd.insert(cmd.end(), {"-map_chapters", "1", "-map_metadata", "1", "-c", "copy"});
+  cmd.insert(cmd.end(), codec_args.begin(), codec_args.end());
+  cmd.insert(cmd.end(), video_tags.begin(), video_tags.end());
+  cmd.insert(cmd.end(), stereo_tag.begin(), stereo_tag.end());
+  if (mp4) cmd.insert(cmd.end(), {"-strict", "unofficial", "-movflags", "+faststart"});
+  cmd.insert(cmd.end(), {"-fflags", "+bitexact", "-f", mp4 ? "mp4" : "matroska", output.temp().string()});
+  run_with_progress(cmd, result.frames, mp4 ? ProgressFn() : options.progress,
+                    "writing '" + result.output.string() + "'");
+  output.commit();
+  return result;
+}
+
+}  // namespace s3d::media

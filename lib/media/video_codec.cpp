@@ -1,0 +1,70 @@
+#include "media/video_codec.hpp"
+
+#include <map>
+#include <mutex>
+
+#include "common/errors.hpp"
+#include "media/subprocess.hpp"
+
+namespace s3d::media {
+namespace {
+
+bool is_nvenc(const std::string& codec) { return codec.find("nvenc") != std::string::npos; }
+
+}  // namespace
+
+void check_codec_name(const std::string& name) {
+  for (const char* known : {"auto", "libx264", "libx265", "h264_nvenc", "hevc_nvenc"})
+    if (name == known) return;
+  throw UsageError("--codec: expected auto, libx264, libx265, h264_nvenc or hevc_nvenc, got '" + name + "'");
+}
+
+bool encoder_works(const std::string& encoder) {
+  static std::mutex mutex;
+  static std::map<std::string, bool> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto it = cache.find(encoder); it != cache.end()) return it->second;
+  bool works = false;
+  try {
+    const auto out = run_command({ffmpeg_program(), "-hide_banner", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+                                  "color=c=black:s=256x256:r=25:d=0.2", "-frames:v", "2", "-c:v", encoder, "-f",
+                                  "null", "-"});
+    works = out.exit_code == 0;
+  } catch (const Error&) {
+    works = false;  // ffmpeg missing: reported by the real encode
+  }
+  return cache[encoder] = works;
+}
+
+std::string resolve_codec(const std::string& name) {
+  if (name != "auto") return name;
+  return encoder_works("h264_nvenc") ? "h264_nvenc" : "libx264";
+}
+
+std::string encoder_pix_fmt(const std::string& codec, const std::string& pix_fmt) {
+  if (is_nvenc(codec) && pix_fmt == "yuv420p10le") return "p010le";
+  return pix_fmt;
+}
+
+int default_crf(const std::string& codec) {
+  if (codec == "libx265") return 20;
+  if (is_nvenc(codec)) return 19;
+  return 18;
+}
+
+std::vector<std::string> encoder_args(const std::string& codec, const std::string& preset, int crf,
+                                      const std::string& bitrate, int threads) {
+  std::vector<std::string> args = {"-c:v", codec, "-preset", preset};
+  if (!bitrate.empty()) {
+    args.insert(args.end(), {"-b:v", bitrate});
+  } else if (is_nvenc(codec)) {
+    args.insert(args.end(), {"-rc", "vbr", "-cq", std::to_string(crf), "-b:v", "0"});
+  } else {
+    args.insert(args.end(), {"-crf", std::to_string(crf)});
+  }
+  if (codec == "libx265") args.insert(args.end(), {"-x265-params", "log-level=error"});
+  if (threads > 0 && !is_nvenc(codec)) args.insert(args.end(), {"-threads", std::to_string(threads)});
+  return args;
+}
+
+}  // namespace s3d::media

@@ -1,0 +1,30 @@
+// Choosing and configuring the video encoder of s3d-encode's segments.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace s3d::media {
+
+// "auto" | "libx264" | "libx265" | "h264_nvenc" | "hevc_nvenc"; UsageError otherwise.
+void check_codec_name(const std::string& name);
+
+// Whether ffmpeg can really encode with `encoder` here: a one-frame test encode (an
+// NVENC encoder listed by ffmpeg still fails without an NVIDIA GPU and driver). Cached.
+bool encoder_works(const std::string& encoder);
+
+// "auto" -> h264_nvenc when it works, else libx264; other names unchanged.
+std::string resolve_codec(const std::string& name);
+
+// The pixel format the encoder is given for the requested output format
+// (NVENC takes 10-bit as p010le).
+std::string encoder_pix_fmt(const std::string& codec, const std::string& pix_fmt);
+
+// Encoder arguments: codec, preset, quality (crf >= 0, or bitrate such as "8M"), threads.
+// x264/x265 are deterministic for a given thread count: the same frames give the same bytes.
+std::vector<std::string> encoder_args(const std::string& codec, const std::string& preset, int crf,
+                                      const std::string& bitrate, int threads);
+
+// The default constant-quality value of `codec` (x264 18, x265 20, NVENC cq 19).
+int default_crf(const std::string& codec);
+
+}  // namespace s3d::media
