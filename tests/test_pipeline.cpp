@@ -60,7 +60,10 @@ std::string probe(const fs::path& file, const std::string& stream, const std::st
   auto r = run_program("ffprobe", {"-v", "error", "-select_streams", stream, "-count_frames", "-show_entries",
                                    entries, "-of", "csv=p=0", file.string()});
   REQUIRE(r.exit_code == 0);
-  return r.out;
+  // First line only, without the empty fields ffprobe appends for stereo side data.
+  std::string line = r.out.substr(0, r.out.find('\n'));
+  while (!line.empty() && line.back() == ',') line.pop_back();
+  return line + "\n";
 }
 
 // Identity of every kept depth file: inode and mtime.
