@@ -1,10 +1,7 @@
 // The shared conventions: frame ranges, frame store naming, atomic writes, header-only
 // image sizes, the parallel loop.
-#include <sys/resource.h>
-
 #include <atomic>
 #include <catch2/catch.hpp>
-#include <csignal>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 
@@ -103,23 +100,17 @@ TEST_CASE("write_file_atomic replaces the file whole and leaves no temp behind")
 
 TEST_CASE("a write that fails half way leaves neither a final nor a temp file") {
   TempDir dir;
-  // Inject a real I/O failure: cap the process's file size so write() fails with EFBIG.
-  struct rlimit old {};
-  getrlimit(RLIMIT_FSIZE, &old);
-  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
-  struct rlimit cap = old;
-  cap.rlim_cur = 1000;
-  REQUIRE(setrlimit(RLIMIT_FSIZE, &cap) == 0);
   std::string big(5000, 'x');
   bool threw = false;
-  try {
-    write_file_atomic(dir / "big.bin", std::string_view(big));
-  } catch (const Error& e) {
-    threw = true;
-    CHECK_THAT(e.what(), Catch::Contains("big.bin"));
+  {
+    test::FileSizeLimit cap(1000);  // a real I/O failure: write() fails with EFBIG
+    try {
+      write_file_atomic(dir / "big.bin", std::string_view(big));
+    } catch (const Error& e) {
+      threw = true;
+      CHECK_THAT(e.what(), Catch::Contains("big.bin"));
+    }
   }
-  setrlimit(RLIMIT_FSIZE, &old);
-  std::signal(SIGXFSZ, old_handler);
   CHECK(threw);
   CHECK(test::files_below(dir.path()).empty());
 }

@@ -1,9 +1,6 @@
 // s3d-pack: geometry and content of every format, padding, anaglyph pixels, eye order,
 // argument and input errors, resume, write failures, and the binary end to end.
-#include <sys/resource.h>
-
 #include <catch2/catch.hpp>
-#include <csignal>
 #include <opencv2/imgcodecs.hpp>
 
 #include "common/errors.hpp"
@@ -218,22 +215,16 @@ TEST_CASE("a failed write mid-run leaves no partial frame under a final name") {
   make_pairs(dir.path(), 0, 3, {300, 200});
   auto o = options_for(dir.path(), Format::kFullSideBySide);
   o.threads = 1;
-  // Inject a real I/O failure: cap the file size below one packed PNG (~360 kB of noise).
-  struct rlimit old {};
-  getrlimit(RLIMIT_FSIZE, &old);
-  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
-  struct rlimit cap = old;
-  cap.rlim_cur = 64 * 1024;
-  REQUIRE(setrlimit(RLIMIT_FSIZE, &cap) == 0);
   bool threw = false;
-  try {
-    pack_frames(o);
-  } catch (const Error& e) {
-    threw = true;
-    CHECK_THAT(e.what(), Catch::Contains("000000.png"));
+  {
+    test::FileSizeLimit cap(64 * 1024);  // below one packed PNG of noise (~360 kB): a real EFBIG
+    try {
+      pack_frames(o);
+    } catch (const Error& e) {
+      threw = true;
+      CHECK_THAT(e.what(), Catch::Contains("000000.png"));
+    }
   }
-  setrlimit(RLIMIT_FSIZE, &old);
-  std::signal(SIGXFSZ, old_handler);
   CHECK(threw);
   CHECK(test::files_below(dir / "out").empty());  // neither final nor temp files
   CHECK(pack_frames(o).written == 3);             // and a re-run completes the job

@@ -1,6 +1,7 @@
 #include "support/test_support.hpp"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -8,6 +9,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <csignal>
+#include <stdexcept>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -28,6 +31,25 @@ TempDir::~TempDir() {
   std::error_code ec;
   fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
   fs::remove_all(path_, ec);
+}
+
+FileSizeLimit::FileSizeLimit(long bytes) {
+  struct rlimit old {};
+  getrlimit(RLIMIT_FSIZE, &old);
+  old_cur_ = static_cast<long>(old.rlim_cur);
+  old_max_ = static_cast<long>(old.rlim_max);
+  old_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit cap = old;
+  cap.rlim_cur = static_cast<rlim_t>(bytes);
+  if (setrlimit(RLIMIT_FSIZE, &cap) != 0) throw std::runtime_error("setrlimit(RLIMIT_FSIZE) failed");
+}
+
+FileSizeLimit::~FileSizeLimit() {
+  struct rlimit old {};
+  old.rlim_cur = static_cast<rlim_t>(old_cur_);
+  old.rlim_max = static_cast<rlim_t>(old_max_);
+  setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler_);
 }
 
 fs::path bin_dir() { return S3D_BIN_DIR; }

@@ -24,6 +24,20 @@ class TempDir {
   fs::path path_;
 };
 
+// Injects real write failures: while alive, the process may not write files larger than
+// `bytes` (write() fails with EFBIG; SIGXFSZ is ignored). Restores the old limit on exit.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(long bytes);
+  ~FileSizeLimit();
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+ private:
+  long old_cur_, old_max_;
+  void (*old_handler_)(int);
+};
+
 struct RunResult {
   int exit_code = -1;
   std::string out;  // stdout
