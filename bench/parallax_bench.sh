@@ -4,7 +4,8 @@
 #   bench/parallax_bench.sh [BUILD_DIR]       (default: build)
 # Prints a table: in-process compute per frame (both eyes) and the CLI's wall time per frame
 # over 100 frames including PNG decode/encode, each with its ratio to the seed.
-# Environment: ROUNDS (default 3), BENCH_FRAMES (default 100), GRAIN (default 4).
+# Environment: ROUNDS (default 3), BENCH_FRAMES (default 100), GRAIN (default 4),
+# BASELINE=/path/to/an/older/s3d-parallax adds its rows to the same run (before/after).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
@@ -54,7 +55,9 @@ ratio() { echo "$1 / $2" | bc -l; }
 
 # The machine may be shared: each measurement is repeated in interleaved rounds and each
 # side keeps its best (least disturbed) value.
-seed_core=(); seed_all=(); fwd=(); rmp=(); cli=(); cli_nofsync=()
+baseline=${BASELINE:-}
+[ -z "$baseline" ] || [ -x "$baseline" ] || { echo "BASELINE=$baseline is not an executable" >&2; exit 1; }
+seed_core=(); seed_all=(); fwd=(); rmp=(); cli=(); cli_nofsync=(); base_fwd=(); base_cli=()
 for r in $(seq "$rounds"); do
   out=$("$py" "$seed" time "$work/frame.png" "$work/depth.png" --method 1 --n 20)
   seed_core+=("$(echo "$out" | awk '{print $2}')")
@@ -63,6 +66,10 @@ for r in $(seq "$rounds"); do
   rmp+=("$("$tool" --frames "$work/frames" --depth "$work/depth" --benchmark 30 --range 0:1 --method remap | awk '{print $2}')")
   cli+=("$(cli_ms)")
   cli_nofsync+=("$(S3D_NO_FSYNC=1 cli_ms)")
+  if [ -n "$baseline" ]; then
+    base_fwd+=("$("$baseline" --frames "$work/frames" --depth "$work/depth" --benchmark 30 --range 0:1 | awk '{print $2}')")
+    base_cli+=("$(tool=$baseline cli_ms)")
+  fi
 done
 seed_core=$(best "${seed_core[@]}"); seed_all=$(best "${seed_all[@]}")
 fwd=$(best "${fwd[@]}"); rmp=$(best "${rmp[@]}")
@@ -74,6 +81,15 @@ printf '%-60s %9s %9s\n' "best median of $rounds rounds" "ms/frame" "vs seed"
 printf '%-60s %9.2f %9s\n' "seed method 1, in-process compute (both eyes + hstack)" "$seed_core" "1.00x"
 printf '%-60s %9.2f %8.2fx\n' "s3d-parallax forward, in-process (depth prep + both eyes)" "$fwd" "$(ratio "$seed_core" "$fwd")"
 printf '%-60s %9.2f %8.2fx\n' "s3d-parallax remap, in-process (depth prep + both eyes)" "$rmp" "$(ratio "$seed_core" "$rmp")"
+if [ -n "$baseline" ]; then
+  base_fwd=$(best "${base_fwd[@]}")
+  printf '%-60s %9.2f %8.2fx\n' "BASELINE forward, in-process" "$base_fwd" "$(ratio "$seed_core" "$base_fwd")"
+fi
 printf '%-60s %9.2f %9s\n' "seed method 1, PNG read + compute + JPEG q100 write" "$seed_all" "1.00x"
 printf '%-60s %9.2f %8.2fx\n' "s3d-parallax CLI, $frames frames, PNG in/out (fsync'ed)" "$cli" "$(ratio "$seed_all" "$cli")"
 printf '%-60s %9.2f %8.2fx\n' "s3d-parallax CLI, $frames frames, PNG in/out, S3D_NO_FSYNC=1" "$cli_nofsync" "$(ratio "$seed_all" "$cli_nofsync")"
+if [ -n "$baseline" ]; then
+  base_cli=$(best "${base_cli[@]}")
+  printf '%-60s %9.2f %8.2fx\n' "BASELINE CLI, $frames frames, PNG in/out (fsync'ed)" "$base_cli" "$(ratio "$seed_all" "$base_cli")"
+  [ -z "${BASELINE_NOTE:-}" ] || echo "BASELINE: $BASELINE_NOTE"
+fi

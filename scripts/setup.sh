@@ -14,6 +14,7 @@ PACKAGES=(
   libopencv-dev                           # image I/O and processing (4.6)
   libtorch-dev                            # LibTorch 1.13, CPU (Depth-Anything-V2)
   libopenblas0-pthread                    # fast BLAS: Debian's default reference BLAS is ~18x slower
+  libdeflate-dev                          # fast PNG inflate for the parallax stage
   libcxxopts-dev                          # command-line options
   catch2                                  # tests (2.13)
   ffmpeg                                  # decode/encode (CLI)

@@ -1,6 +1,7 @@
 // s3d-parallax: geometry against hand-built scenes, depth input handling, the stage's
 // validation/resume behaviour and one end-to-end run of the binary.
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -12,6 +13,7 @@
 #include "parallax/forward_warp.hpp"
 #include "parallax/hole_inpaint.hpp"
 #include "parallax/parallax_frames.hpp"
+#include "parallax/png_reader.hpp"
 #include "parallax/synthesize_views.hpp"
 #include "support/test_support.hpp"
 
@@ -267,7 +269,7 @@ TEST_CASE("the fast PNG encoder writes files any decoder reads back exactly") {
     for (int x = 0; x < gradient.cols; ++x) gradient.at<cv::Vec3b>(y, x) = cv::Vec3b(x * 2, y * 6, (x * y) % 256);
   cv::RNG(11).fill(gray, cv::RNG::UNIFORM, 0, 256);
   // A near-uniform image has an extremely skewed byte histogram: its Huffman code must be
-  // length-limited to 15 bits to stay valid.
+  // length-limited (to 12 bits, which the encoder's bit packing relies on) to stay valid.
   uniform.at<cv::Vec3b>(10, 10) = cv::Vec3b(255, 0, 1);
   for (const cv::Mat& img : {texture(640, 360, 4), gradient, uniform, gray, cv::Mat(1, 1, CV_8UC3, cv::Scalar(1, 2, 3))}) {
     INFO(img.cols << "x" << img.rows << " channels " << img.channels());
@@ -407,4 +409,91 @@ TEST_CASE("s3d-parallax binary end to end") {
   CHECK(missing.exit_code == 1);
   CHECK(missing.err.find("frame 1") != std::string::npos);
   CHECK_FALSE(fs::exists(scene.dir / "out2"));
+}
+
+TEST_CASE("the forward warp's fast path gives exactly the general loop's output") {
+  // Random depth of every kind the fast path must tell apart: smooth ramps (one target centre
+  // per segment, sometimes none or two), steps (edges, occlusions, holes), noise, and
+  // parallax with fractional shifts of both signs; widths that do and do not fill whole
+  // vector steps.
+  cv::RNG rng(7);
+  for (int trial = 0; trial < 40; ++trial) {
+    const int w = trial < 4 ? 1 + trial : rng.uniform(5, 300), h = rng.uniform(1, 12);
+    cv::Mat image(h, w, trial % 3 == 0 ? CV_8UC1 : CV_8UC3);
+    rng.fill(image, cv::RNG::UNIFORM, 0, 256);
+    cv::Mat depth(h, w, CV_32FC1);
+    for (int y = 0; y < h; ++y) {
+      float d = rng.uniform(0.f, 1.f), slope = rng.uniform(-0.05f, 0.05f);
+      for (int x = 0; x < w; ++x) {
+        if (rng.uniform(0, 20) == 0) d = rng.uniform(0.f, 1.f);             // a step
+        if (rng.uniform(0, 30) == 0) slope = rng.uniform(-0.05f, 0.05f);    // a new ramp
+        d = std::min(1.f, std::max(0.f, d + slope + (trial % 2 ? rng.uniform(-0.01f, 0.01f) : 0.f)));
+        depth.at<float>(y, x) = d;
+      }
+    }
+    const ViewShift shift{rng.uniform(-40.f, 40.f), rng.uniform(0.f, 1.f)};
+    INFO("trial " << trial << ": " << w << "x" << h << " channels " << image.channels() << " gain " << shift.gain);
+    const cv::Mat fast = forward_warp(image, depth, shift, 1);
+    const cv::Mat general = forward_warp_reference(image, depth, shift);
+    CHECK(test::max_abs_diff(fast, general) == 0);  // bit-identical, no tolerance
+    // Both eyes in one pass, rows split among threads: each the same as alone.
+    const ViewShift other{-shift.gain, shift.convergence};
+    cv::Mat a, b;
+    forward_warp_pair(image, depth, shift, other, 2, a, b);
+    CHECK(test::max_abs_diff(a, fast) == 0);
+    CHECK(test::max_abs_diff(b, forward_warp_reference(image, depth, other)) == 0);
+  }
+}
+
+TEST_CASE("frames and depth maps decode exactly as OpenCV decodes them") {
+  // read_image_into decodes common PNGs itself when built with libdeflate (else it is OpenCV):
+  // every filter type (OpenCV's explicit levels filter adaptively, the fast encoder uses SUB),
+  // 8-bit colour and gray, 16-bit gray; other formats (RGBA, JPEG) take OpenCV's path.
+  TempDir dir;
+  cv::Mat ramp(40, 67, CV_8UC3), gray(33, 50, CV_8UC1), deep(31, 45, CV_16UC1), rgba(9, 10, CV_8UC4);
+  for (int y = 0; y < ramp.rows; ++y)
+    for (int x = 0; x < ramp.cols; ++x) ramp.at<cv::Vec3b>(y, x) = cv::Vec3b(x * 3, y * 5 + x, (x * y) % 251);
+  cv::RNG rng(5);
+  rng.fill(gray, cv::RNG::UNIFORM, 0, 256);
+  for (int y = 0; y < deep.rows; ++y)
+    for (int x = 0; x < deep.cols; ++x) deep.at<uint16_t>(y, x) = static_cast<uint16_t>(y * 1500 + x * 37 + rng.uniform(0, 300));
+  rng.fill(rgba, cv::RNG::UNIFORM, 0, 256);
+  int n = 0;
+  const auto check = [&](const cv::Mat& image, const std::vector<int>& params, bool fast_encoder = false) {
+    const fs::path path = dir.path() / ("img" + std::to_string(n++) + ".png");
+    if (fast_encoder) {
+      const std::vector<uint8_t> png = encode_png_fast(image);
+      std::FILE* f = std::fopen(path.c_str(), "wb");
+      REQUIRE(f);
+      std::fwrite(png.data(), 1, png.size(), f);
+      std::fclose(f);
+    } else {
+      REQUIRE(cv::imwrite(path.string(), image, params));
+    }
+    for (int flags : {cv::IMREAD_COLOR, cv::IMREAD_UNCHANGED}) {
+      INFO(path << " flags " << flags);
+      cv::Mat ours(3, 3, CV_8UC3);  // reused memory of another size and type must not matter
+      read_image_into(path, flags, ours);
+      const cv::Mat opencv = cv::imread(path.string(), flags);
+      REQUIRE(ours.type() == opencv.type());
+      REQUIRE(ours.size() == opencv.size());
+      CHECK(cv::norm(ours, opencv, cv::NORM_INF) == 0);  // exact
+    }
+  };
+  for (const cv::Mat& image : {ramp, gray, deep, rgba}) {
+    check(image, {});
+    check(image, {cv::IMWRITE_PNG_COMPRESSION, 9});
+  }
+  check(ramp, {}, true);
+  check(gray, {}, true);
+  CHECK_THROWS_WITH(read_image_into(dir.path() / "missing.png", cv::IMREAD_COLOR, ramp),
+                    Catch::Contains("missing.png"));
+  const fs::path truncated = dir.path() / "truncated.png";
+  {
+    const std::vector<uint8_t> png = encode_png_fast(ramp);
+    std::FILE* f = std::fopen(truncated.c_str(), "wb");
+    std::fwrite(png.data(), 1, png.size() / 2, f);
+    std::fclose(f);
+  }
+  CHECK_THROWS_WITH(read_image_into(truncated, cv::IMREAD_COLOR, ramp), Catch::Contains("truncated.png"));
 }

@@ -5,6 +5,7 @@
 
 #include "common/errors.hpp"
 #include "common/image_io.hpp"
+#include "parallax/png_reader.hpp"
 
 namespace s3d::parallax {
 namespace {
@@ -19,17 +20,28 @@ std::string describe_type(const cv::Mat& m) {
 }  // namespace
 
 cv::Mat read_depth(const fs::path& path) {
-  cv::Mat raw = read_image(path, cv::IMREAD_UNCHANGED);
-  if ((raw.depth() != CV_8U && raw.depth() != CV_16U) || raw.channels() == 2)
-    throw Error("depth map '" + path.string() + "': expected 8- or 16-bit grayscale, got " + describe_type(raw));
-  if (raw.channels() > 1) cv::extractChannel(raw, raw, 0);
+  cv::Mat raw;
+  read_depth_into(path, raw);
   return raw;
 }
 
+void read_depth_into(const fs::path& path, cv::Mat& raw) {
+  read_image_into(path, cv::IMREAD_UNCHANGED, raw);
+  if ((raw.depth() != CV_8U && raw.depth() != CV_16U) || raw.channels() == 2)
+    throw Error("depth map '" + path.string() + "': expected 8- or 16-bit grayscale, got " + describe_type(raw));
+  if (raw.channels() > 1) cv::extractChannel(raw, raw, 0);
+}
+
 cv::Mat prepare_depth(const cv::Mat& raw, cv::Size size, const DepthShaping& shaping, const std::string& name) {
+  cv::Mat depth;
+  prepare_depth(raw, size, shaping, name, depth);
+  return depth;
+}
+
+void prepare_depth(const cv::Mat& raw, cv::Size size, const DepthShaping& shaping, const std::string& name,
+                   cv::Mat& depth) {
   if (raw.channels() != 1 || (raw.depth() != CV_8U && raw.depth() != CV_16U))
     throw Error("depth map '" + name + "': expected 8- or 16-bit grayscale, got " + describe_type(raw));
-  cv::Mat depth;
   raw.convertTo(depth, CV_32F, raw.depth() == CV_16U ? 1.0 / 65535.0 : 1.0 / 255.0);
   if (depth.size() != size) cv::resize(depth, depth, size, 0, 0, cv::INTER_LINEAR);
   if (shaping.edge_dilation > 0) {
@@ -39,7 +51,6 @@ cv::Mat prepare_depth(const cv::Mat& raw, cv::Size size, const DepthShaping& sha
     cv::dilate(depth, depth, cv::getStructuringElement(cv::MORPH_RECT, {k, k}));
   }
   if (shaping.blur_sigma > 0) cv::GaussianBlur(depth, depth, {0, 0}, shaping.blur_sigma);
-  return depth;
 }
 
 }  // namespace s3d::parallax

@@ -17,9 +17,14 @@ struct DepthShaping {
 // Reads a depth file unchanged; throws Error naming it unless it is 8- or 16-bit with one
 // channel (of a 3- or 4-channel image, as some tools save grayscale, the first is used).
 cv::Mat read_depth(const fs::path& path);
+// The same into `raw`, reusing its memory when it fits (one per worker thread).
+void read_depth_into(const fs::path& path, cv::Mat& raw);
 
 // A raw 8/16-bit depth map -> CV_32FC1 in [0, 1] of `size` (bilinear if resized), shaped.
 // `name` identifies the map in error messages.
 cv::Mat prepare_depth(const cv::Mat& raw, cv::Size size, const DepthShaping& shaping, const std::string& name);
+// The same into `depth`, reusing its memory when it fits (`depth` must not share `raw`'s).
+void prepare_depth(const cv::Mat& raw, cv::Size size, const DepthShaping& shaping, const std::string& name,
+                   cv::Mat& depth);
 
 }  // namespace s3d::parallax

@@ -5,7 +5,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
+#include <opencv2/imgproc.hpp>
 #include <queue>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace s3d::parallax {
 namespace {
@@ -42,16 +48,43 @@ const Crc32& crc32() {
   return table;
 }
 
+// Adler-32 (RFC 1950). Per 16-byte block: a += sum(p), b += 16 * a_before + sum((16 - i) * p[i]),
+// with SSE2 sums; reduced modulo 65521 before the 32-bit lanes can overflow.
 uint32_t adler32(const uint8_t* p, size_t n) {
+  constexpr uint32_t kMod = 65521;
   uint32_t a = 1, b = 0;
+#if defined(__SSE2__)
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i w_lo = _mm_setr_epi16(16, 15, 14, 13, 12, 11, 10, 9), w_hi = _mm_setr_epi16(8, 7, 6, 5, 4, 3, 2, 1);
+  const auto lanes_sum = [](__m128i v) {
+    alignas(16) uint32_t l[4];
+    _mm_store_si128(reinterpret_cast<__m128i*>(l), v);
+    return uint64_t(l[0]) + l[1] + l[2] + l[3];
+  };
+  while (n >= 16) {
+    const size_t blocks = std::min<size_t>(n / 16, 5552 / 16);  // keeps every lane below 2^32
+    __m128i sum_a = zero, prefix = zero, weighted = zero;      // 32-bit lanes
+    for (size_t k = 0; k < blocks; ++k, p += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      prefix = _mm_add_epi32(prefix, sum_a);
+      sum_a = _mm_add_epi32(sum_a, _mm_sad_epu8(v, zero));
+      weighted = _mm_add_epi32(weighted, _mm_add_epi32(_mm_madd_epi16(_mm_unpacklo_epi8(v, zero), w_lo),
+                                                       _mm_madd_epi16(_mm_unpackhi_epi8(v, zero), w_hi)));
+    }
+    const uint64_t block_sum = lanes_sum(sum_a);
+    b = static_cast<uint32_t>((b + uint64_t(a) * 16 * blocks + 16 * lanes_sum(prefix) + lanes_sum(weighted)) % kMod);
+    a = static_cast<uint32_t>((a + block_sum) % kMod);
+    n -= 16 * blocks;
+  }
+#endif
   while (n > 0) {
     const size_t chunk = std::min<size_t>(n, 5552);  // largest run before b can overflow
     for (size_t i = 0; i < chunk; ++i) {
       a += p[i];
       b += a;
     }
-    a %= 65521;
-    b %= 65521;
+    a %= kMod;
+    b %= kMod;
     p += chunk;
     n -= chunk;
   }
@@ -116,23 +149,31 @@ std::vector<uint32_t> canonical_codes(const std::vector<int>& lengths) {
   return codes;
 }
 
-// Least-significant-bit-first bit stream into a buffer sized for the worst case.
+// Least-significant-bit-first bit stream. Codes are at most kMaxCodeBits long, so four of
+// them plus 7 pending bits fit a 64-bit accumulator: whole bytes are flushed with one
+// unaligned 8-byte store, without branches (the buffer has 8 bytes of slack).
+constexpr int kMaxCodeBits = 12;
 class BitWriter {
  public:
   explicit BitWriter(uint8_t* out) : out_(out) {}
-  void put(uint32_t bits, int count) {  // count <= 32
+  void add(uint32_t bits, int count) {  // at most 56 bits between flushes
     acc_ |= uint64_t(bits) << used_;
     used_ += count;
-    if (used_ >= 32) {
-      for (int i = 0; i < 4; ++i) out_[i] = static_cast<uint8_t>(acc_ >> (8 * i));
-      out_ += 4;
-      acc_ >>= 32;
-      used_ -= 32;
-    }
+  }
+  void flush() {
+    std::memcpy(out_, &acc_, 8);
+    out_ += used_ >> 3;
+    acc_ >>= used_ & ~7;  // < 64: at most 7 + 4 * 12 or 7 + 32 bits were pending
+    used_ &= 7;
+  }
+  void put(uint32_t bits, int count) {  // count <= 32
+    add(bits, count);
+    flush();
   }
   // Writes the last partial byte; returns the end of the stream.
   uint8_t* finish() {
-    for (; used_ > 0; used_ -= 8, acc_ >>= 8) *out_++ = static_cast<uint8_t>(acc_);
+    flush();
+    if (used_ > 0) *out_++ = static_cast<uint8_t>(acc_);
     return out_;
   }
 
@@ -142,57 +183,58 @@ class BitWriter {
   int used_ = 0;
 };
 
-void put_be32(std::vector<uint8_t>& out, uint32_t v) {
-  for (int i = 3; i >= 0; --i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
-
-void put_chunk(std::vector<uint8_t>& png, const char* type, const uint8_t* data, size_t size) {
-  put_be32(png, static_cast<uint32_t>(size));
-  const size_t start = png.size();
-  png.insert(png.end(), type, type + 4);
-  png.insert(png.end(), data, data + size);
-  put_be32(png, crc32()(0, png.data() + start, size + 4));
-}
-
-// Rows as PNG stores them (RGB order), each prefixed with filter type 1 (SUB: the
-// difference to the same channel of the pixel on the left).
-std::vector<uint8_t> sub_filtered_rows(const cv::Mat& image) {
-  const int w = image.cols, cn = image.channels();
-  const size_t row_bytes = size_t(w) * cn + 1;
-  std::vector<uint8_t> out(row_bytes * image.rows);
-  std::vector<uint8_t> rgb(size_t(w) * cn);
-  for (int y = 0; y < image.rows; ++y) {
-    const uint8_t* src = image.ptr<uint8_t>(y);
-    if (cn == 3) {
-      for (int x = 0; x < w; ++x) {
-        rgb[3 * x] = src[3 * x + 2];
-        rgb[3 * x + 1] = src[3 * x + 1];
-        rgb[3 * x + 2] = src[3 * x];
-      }
-      src = rgb.data();
-    }
-    uint8_t* dst = out.data() + row_bytes * y;
-    dst[0] = 1;
-    for (int i = 0; i < cn; ++i) dst[1 + i] = src[i];
-    for (size_t i = cn; i < size_t(w) * cn; ++i) dst[1 + i] = static_cast<uint8_t>(src[i] - src[i - cn]);
-  }
+uint8_t* put_be32(uint8_t* out, uint32_t v) {
+  for (int i = 3; i >= 0; --i) *out++ = static_cast<uint8_t>(v >> (8 * i));
   return out;
 }
 
-// zlib stream (RFC 1950) of one dynamic-Huffman, literals-only deflate block.
-std::vector<uint8_t> zlib_literals(const std::vector<uint8_t>& data) {
-  constexpr int kEndOfBlock = 256;
-  std::vector<uint64_t> freq(257, 0);
-  {
-    std::array<std::array<uint64_t, 256>, 4> part{};  // four counters: no store-to-load stalls
-    size_t i = 0;
-    for (; i + 4 <= data.size(); i += 4)
-      for (int k = 0; k < 4; ++k) ++part[k][data[i + k]];
-    for (; i < data.size(); ++i) ++part[0][data[i]];
-    for (int s = 0; s < 256; ++s) freq[s] = part[0][s] + part[1][s] + part[2][s] + part[3][s];
+// A chunk's length, type and CRC around `size` bytes already at out + 8; returns its end.
+uint8_t* close_chunk(uint8_t* out, const char* type, size_t size) {
+  put_be32(out, static_cast<uint32_t>(size));
+  std::memcpy(out + 4, type, 4);
+  return put_be32(out + 8 + size, crc32()(0, out + 4, size + 4));
+}
+
+// Rows as PNG stores them (RGB order), each prefixed with filter type 1 (SUB: the
+// difference to the same channel of the pixel on the left), into `out`. Counts the bytes of
+// every fourth row into `histogram`: enough to build a good code, at a quarter of the cost.
+void sub_filter_rows(const cv::Mat& image, cv::Mat& rgb, uint8_t* out, std::array<uint64_t, 256>& histogram) {
+  const int w = image.cols, cn = image.channels();
+  const size_t row_bytes = size_t(w) * cn + 1;
+  const cv::Mat* pixels = &image;
+  if (cn == 3) {
+    cv::cvtColor(image, rgb, cv::COLOR_BGR2RGB);  // vectorized by OpenCV
+    pixels = &rgb;
   }
-  freq[kEndOfBlock] = 1;
-  const std::vector<int> lit_len = huffman_lengths(freq, 15);
+  std::array<std::array<uint32_t, 256>, 4> part{};  // four counters: no store-to-load stalls
+  for (int y = 0; y < image.rows; ++y) {
+    const uint8_t* src = pixels->ptr<uint8_t>(y);
+    uint8_t* dst = out + row_bytes * y;
+    dst[0] = 1;
+    for (int i = 0; i < cn; ++i) dst[1 + i] = src[i];
+    for (size_t i = cn; i < size_t(w) * cn; ++i) dst[1 + i] = static_cast<uint8_t>(src[i] - src[i - cn]);  // vectorized
+    if (y % 4 != 0) continue;
+    size_t i = 0;
+    for (; i + 4 <= row_bytes; i += 4)
+      for (int k = 0; k < 4; ++k) ++part[k][dst[i + k]];
+    for (; i < row_bytes; ++i) ++part[0][dst[i]];
+    if (y % 16384 == 0) {  // 32-bit counts cannot overflow in 4096 sampled rows
+      for (int s = 0; s < 256; ++s) histogram[s] += uint64_t(part[0][s]) + part[1][s] + part[2][s] + part[3][s];
+      part = {};
+    }
+  }
+  for (int s = 0; s < 256; ++s) histogram[s] += uint64_t(part[0][s]) + part[1][s] + part[2][s] + part[3][s];
+  // Bytes only in unsampled rows still need a code: every byte value gets one.
+  for (auto& count : histogram) ++count;
+}
+
+// Writes the zlib stream (RFC 1950) of one dynamic-Huffman, literals-only deflate block of
+// `data` at `out` (room for the worst case: kMaxCodeBits per byte + 1 KiB); returns its end.
+uint8_t* zlib_literals(const uint8_t* data, size_t size, const std::array<uint64_t, 256>& histogram, uint8_t* out) {
+  constexpr int kEndOfBlock = 256;
+  std::vector<uint64_t> freq(histogram.begin(), histogram.end());
+  freq.push_back(1);  // kEndOfBlock
+  const std::vector<int> lit_len = huffman_lengths(freq, kMaxCodeBits);
   const std::vector<uint32_t> lit_code = canonical_codes(lit_len);
 
   // The code lengths (257 literal/length + 1 distance code of length 0: no distances) are
@@ -205,42 +247,63 @@ std::vector<uint8_t> zlib_literals(const std::vector<uint8_t>& data) {
   const std::vector<uint32_t> cl_code = canonical_codes(cl_len);
   static const int kOrder[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
 
-  // Worst case: 15 bits per byte, plus the headers.
-  std::vector<uint8_t> out(data.size() * 15 / 8 + 1024);
   out[0] = 0x78;  // deflate, 32K window
   out[1] = 0x01;  // fastest; header check bits make 0x7801 a multiple of 31
-  BitWriter bits(out.data() + 2);
-  bits.put(1, 1);       // final block
-  bits.put(2, 2);       // dynamic Huffman
+  BitWriter bits(out + 2);
+  bits.put(1, 1);          // final block
+  bits.put(2, 2);          // dynamic Huffman
   bits.put(257 - 257, 5);  // HLIT
   bits.put(1 - 1, 5);      // HDIST
   bits.put(19 - 4, 4);     // HCLEN: all 19 code-length code lengths follow
   for (int k = 0; k < 19; ++k) bits.put(cl_len[kOrder[k]], 3);
   for (int l : all_lengths) bits.put(cl_code[l], cl_len[l]);
   std::array<uint32_t, 256> code;
-  std::array<int, 256> length;
-  for (int s = 0; s < 256; ++s) code[s] = lit_code[s], length[s] = lit_len[s];
-  for (uint8_t b : data) bits.put(code[b], length[b]);
+  std::array<uint8_t, 256> length;
+  for (int s = 0; s < 256; ++s) code[s] = lit_code[s], length[s] = static_cast<uint8_t>(lit_len[s]);
+  size_t i = 0;
+  for (; i + 4 <= size; i += 4) {
+    for (int k = 0; k < 4; ++k) bits.add(code[data[i + k]], length[data[i + k]]);
+    bits.flush();
+  }
+  for (; i < size; ++i) bits.put(code[data[i]], length[data[i]]);
   bits.put(lit_code[kEndOfBlock], lit_len[kEndOfBlock]);
-  out.resize(bits.finish() - out.data());
-  put_be32(out, adler32(data.data(), data.size()));
-  return out;
+  return put_be32(bits.finish(), adler32(data, size));
 }
 
 }  // namespace
 
-std::vector<uint8_t> encode_png_fast(const cv::Mat& image) {
+uint8_t* ScratchBytes::reserve(size_t size) {
+  if (size > capacity_) {
+    data_.reset(new uint8_t[size]);  // uninitialized: every byte used is written first
+    capacity_ = size;
+  }
+  return data_.get();
+}
+
+FastPngEncoder::Bytes FastPngEncoder::encode(const cv::Mat& image) {
   CV_Assert(image.type() == CV_8UC1 || image.type() == CV_8UC3);
-  std::vector<uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-  std::vector<uint8_t> ihdr;
-  put_be32(ihdr, static_cast<uint32_t>(image.cols));
-  put_be32(ihdr, static_cast<uint32_t>(image.rows));
-  ihdr.insert(ihdr.end(), {8, static_cast<uint8_t>(image.channels() == 3 ? 2 : 0), 0, 0, 0});  // 8-bit RGB/gray
-  put_chunk(png, "IHDR", ihdr.data(), ihdr.size());
-  const std::vector<uint8_t> idat = zlib_literals(sub_filtered_rows(image));
-  put_chunk(png, "IDAT", idat.data(), idat.size());
-  put_chunk(png, "IEND", nullptr, 0);
-  return png;
+  const size_t filtered_size = (size_t(image.cols) * image.channels() + 1) * image.rows;
+  std::array<uint64_t, 256> histogram{};
+  sub_filter_rows(image, rgb_, filtered_.reserve(filtered_size), histogram);
+
+  uint8_t* png = png_.reserve(filtered_size * kMaxCodeBits / 8 + 1024);
+  static const uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  std::memcpy(png, kSignature, 8);
+  uint8_t* ihdr = png + 8;
+  uint8_t* p = put_be32(put_be32(ihdr + 8, static_cast<uint32_t>(image.cols)), static_cast<uint32_t>(image.rows));
+  const uint8_t format[5] = {8, static_cast<uint8_t>(image.channels() == 3 ? 2 : 0), 0, 0, 0};  // 8-bit RGB/gray
+  std::memcpy(p, format, 5);
+  uint8_t* idat = close_chunk(ihdr, "IHDR", 13);
+  const uint8_t* idat_end = zlib_literals(filtered_.data(), filtered_size, histogram, idat + 8);
+  uint8_t* iend = close_chunk(idat, "IDAT", static_cast<size_t>(idat_end - (idat + 8)));
+  const uint8_t* end = close_chunk(iend, "IEND", 0);
+  return {png, static_cast<size_t>(end - png)};
+}
+
+std::vector<uint8_t> encode_png_fast(const cv::Mat& image) {
+  FastPngEncoder encoder;
+  const auto bytes = encoder.encode(image);
+  return std::vector<uint8_t>(bytes.data, bytes.data + bytes.size);
 }
 
 }  // namespace s3d::parallax

@@ -20,5 +20,14 @@ constexpr int kHoleFillSamples = 2;
 // 0 = farthest .. 1 = nearest). Rows are independent; `threads` bands run in parallel
 // (0 = every core).
 cv::Mat forward_warp(const cv::Mat& image, const cv::Mat& depth, ViewShift shift, int threads = 1);
+// Two views of the same frame (both eyes) in one pass over its rows, into `out_a` and
+// `out_b`, reusing their memory when it fits (they must not be `image`).
+void forward_warp_pair(const cv::Mat& image, const cv::Mat& depth, ViewShift shift_a, ViewShift shift_b, int threads,
+                       cv::Mat& out_a, cv::Mat& out_b);
+
+// The same by the general per-segment loop alone, without forward_warp's vectorized fast
+// path for segments holding one target centre: the specification that path is tested
+// against (bit-identical output).
+cv::Mat forward_warp_reference(const cv::Mat& image, const cv::Mat& depth, ViewShift shift);
 
 }  // namespace s3d::parallax

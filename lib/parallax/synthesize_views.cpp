@@ -21,9 +21,21 @@ cv::Mat make_view(const cv::Mat& frame, const cv::Mat& depth, const SynthesisPar
 StereoViews synthesize_views(const cv::Mat& frame, const cv::Mat& depth, const SynthesisParams& params,
                              int threads) {
   StereoViews views;
-  if (makes_eye(params.synthesize, Eye::kLeft)) views.left = make_view(frame, depth, params, Eye::kLeft, threads);
-  if (makes_eye(params.synthesize, Eye::kRight)) views.right = make_view(frame, depth, params, Eye::kRight, threads);
+  synthesize_views(frame, depth, params, threads, views);
   return views;
+}
+
+void synthesize_views(const cv::Mat& frame, const cv::Mat& depth, const SynthesisParams& params, int threads,
+                      StereoViews& views) {
+  if (params.method == Method::kForward && params.synthesize == Eyes::kBoth) {
+    const auto shift = [&](Eye eye) { return eye_shift(eye, params.synthesize, params.parallax, params.convergence); };
+    forward_warp_pair(frame, depth, shift(Eye::kLeft), shift(Eye::kRight), threads, views.left, views.right);
+    return;
+  }
+  for (Eye eye : {Eye::kLeft, Eye::kRight}) {
+    cv::Mat& view = eye == Eye::kLeft ? views.left : views.right;
+    view = makes_eye(params.synthesize, eye) ? make_view(frame, depth, params, eye, threads) : cv::Mat();
+  }
 }
 
 }  // namespace s3d::parallax

@@ -23,5 +23,8 @@ struct StereoViews {
 // core) split the rows of each view.
 StereoViews synthesize_views(const cv::Mat& frame, const cv::Mat& depth, const SynthesisParams& params,
                              int threads = 1);
+// The same into `views`, reusing their memory where it fits (keep one per worker thread).
+void synthesize_views(const cv::Mat& frame, const cv::Mat& depth, const SynthesisParams& params, int threads,
+                      StereoViews& views);
 
 }  // namespace s3d::parallax
