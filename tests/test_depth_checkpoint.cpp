@@ -10,6 +10,7 @@
 #include "depth/checkpoint_writer.hpp"
 #include "depth/depth_anything_v2.hpp"
 #include "depth/random_checkpoint.hpp"
+#include "support/dav2_golden.hpp"
 #include "support/test_support.hpp"
 
 // LibTorch defines a glog-style CHECK macro that would shadow Catch's: Catch comes last.
@@ -19,19 +20,10 @@
 using namespace s3d;
 using namespace s3d::depth;
 using s3d::test::TempDir;
+using s3d::test::golden_depth;
+using s3d::test::golden_file;
 
 namespace {
-
-fs::path golden_file(const std::string& name) {
-  const auto shared = test::shared_dir();
-  return shared.empty() ? fs::path() : shared / "golden" / "dav2-tiny" / name;
-}
-
-#define SKIP_WITHOUT_SHARED()                                     \
-  if (test::shared_dir().empty()) {                                \
-    WARN("../shared is absent: golden checkpoint tests skipped");  \
-    return;                                                        \
-  }
 
 std::string read_bytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -9,6 +9,7 @@
 #include "common/errors.hpp"
 #include "depth/dav2_estimator.hpp"
 #include "depth/model_locator.hpp"
+#include "support/dav2_golden.hpp"
 #include "support/test_support.hpp"
 
 // LibTorch defines a glog-style CHECK macro that would shadow Catch's: Catch comes last.
@@ -18,26 +19,10 @@
 using namespace s3d;
 using namespace s3d::depth;
 using s3d::test::TempDir;
+using s3d::test::golden_depth;
+using s3d::test::golden_file;
 
 namespace {
-
-fs::path golden_file(const std::string& name) {
-  const auto shared = test::shared_dir();
-  return shared.empty() ? fs::path() : shared / "golden" / "dav2-tiny" / name;
-}
-
-#define SKIP_WITHOUT_SHARED()                                      \
-  if (test::shared_dir().empty()) {                                 \
-    WARN("../shared is absent: Depth-Anything-V2 golden tests skipped"); \
-    return;                                                         \
-  }
-
-cv::Mat golden_depth(const std::string& name) {
-  std::ifstream in(golden_file(name), std::ios::binary);
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto t = torch::pickle_load(bytes).toTensor().contiguous();
-  return cv::Mat(static_cast<int>(t.size(0)), static_cast<int>(t.size(1)), CV_32FC1, t.data_ptr<float>()).clone();
-}
 
 cv::Mat golden_image(const std::string& name) { return cv::imread(golden_file(name).string(), cv::IMREAD_COLOR); }
 

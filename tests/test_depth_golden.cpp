@@ -8,6 +8,7 @@
 #include "depth/cpu_kernels.hpp"
 #include "depth/depth_anything_v2.hpp"
 #include "depth/preprocess.hpp"
+#include "support/dav2_golden.hpp"
 #include "support/test_support.hpp"
 
 // LibTorch defines a glog-style CHECK macro that would shadow Catch's: Catch comes last.
@@ -16,21 +17,10 @@
 
 using namespace s3d;
 using namespace s3d::depth;
+using s3d::test::golden_dir;
+using s3d::test::load_golden;
 
 namespace {
-
-fs::path golden_dir() {
-  const auto shared = test::shared_dir();
-  return shared.empty() ? fs::path() : shared / "golden" / "dav2-tiny";
-}
-
-// The reference tensors are plain torch.save'd tensors, which LibTorch's own unpickler reads.
-torch::Tensor load_golden(const std::string& name) {
-  std::ifstream in(golden_dir() / name, std::ios::binary);
-  REQUIRE(in);
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return torch::pickle_load(bytes).toTensor();
-}
 
 double max_abs(const torch::Tensor& a, const torch::Tensor& b) {
   REQUIRE(a.sizes() == b.sizes());
@@ -51,11 +41,6 @@ constexpr double kExactTolerance = 1e-6;
 
 }  // namespace
 
-#define SKIP_WITHOUT_GOLDEN()                                         \
-  if (golden_dir().empty()) {                                          \
-    WARN("../shared is absent: Depth-Anything-V2 golden tests skipped"); \
-    return;                                                            \
-  }
 
 TEST_CASE("network input size follows the reference Resize (lower bound, multiple of 14)") {
   // Hand-computed in the reference spec: W x H in -> W x H out.
@@ -71,7 +56,7 @@ TEST_CASE("network input size follows the reference Resize (lower bound, multipl
 }
 
 TEST_CASE("golden: preprocessing equals the reference image2tensor") {
-  SKIP_WITHOUT_GOLDEN();
+  SKIP_WITHOUT_SHARED();
   for (const auto& [image, tensor] : {std::pair{"input_a_640x360.png", "a_input.pt"}, {"input_b_450x375.png", "b_input.pt"}}) {
     INFO(image);
     const cv::Mat bgr = cv::imread((golden_dir() / image).string(), cv::IMREAD_COLOR);
@@ -82,14 +67,14 @@ TEST_CASE("golden: preprocessing equals the reference image2tensor") {
 }
 
 TEST_CASE("golden: interpolated position embedding (case b, 37x44 patches)") {
-  SKIP_WITHOUT_GOLDEN();
+  SKIP_WITHOUT_SHARED();
   torch::NoGradGuard no_grad;
   const auto expected = load_golden("b_pos_embed.pt");
   CHECK(max_abs(tiny_model()->pretrained->interpolate_pos_encoding(37, 44), expected) <= kExactTolerance);
 }
 
 TEST_CASE("golden: normalized features after blocks 2 and 11 (case b)") {
-  SKIP_WITHOUT_GOLDEN();
+  SKIP_WITHOUT_SHARED();
   torch::NoGradGuard no_grad;
   const auto features = tiny_model()->pretrained->get_intermediate_layers(load_golden("b_input.pt"), {2, 11});
   REQUIRE(features.size() == 2);
@@ -98,7 +83,7 @@ TEST_CASE("golden: normalized features after blocks 2 and 11 (case b)") {
 }
 
 TEST_CASE("golden: raw network output and final depth (cases a, b, c)") {
-  SKIP_WITHOUT_GOLDEN();
+  SKIP_WITHOUT_SHARED();
   torch::NoGradGuard no_grad;
   for (const auto& [image, prefix] : {std::pair{"input_a_640x360.png", "a"}, {"input_b_450x375.png", "b"},
                                       {"input_c_200x200.png", "c"}}) {
@@ -112,7 +97,7 @@ TEST_CASE("golden: raw network output and final depth (cases a, b, c)") {
 }
 
 TEST_CASE("golden: the plain LibTorch ops (used off the CPU) match too (case b)") {
-  SKIP_WITHOUT_GOLDEN();
+  SKIP_WITHOUT_SHARED();
   torch::NoGradGuard no_grad;
   set_cpu_kernels_enabled(false);
   const auto raw = tiny_model()->forward(load_golden("b_input.pt"));

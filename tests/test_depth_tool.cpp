@@ -8,6 +8,7 @@
 
 #include "depth/checkpoint_reader.hpp"
 #include "depth/dav2_config.hpp"
+#include "support/dav2_golden.hpp"
 #include "support/test_support.hpp"
 
 // LibTorch defines a glog-style CHECK macro that would shadow Catch's: Catch comes last.
@@ -18,23 +19,10 @@ using namespace s3d;
 namespace fs = std::filesystem;
 using s3d::test::run_tool;
 using s3d::test::TempDir;
+using s3d::test::golden_depth;
+using s3d::test::golden_file;
 
 namespace {
-
-fs::path golden_file(const std::string& name) { return test::shared_dir() / "golden" / "dav2-tiny" / name; }
-
-#define SKIP_WITHOUT_SHARED()                                  \
-  if (test::shared_dir().empty()) {                             \
-    WARN("../shared is absent: s3d-depth end-to-end tests skipped"); \
-    return;                                                     \
-  }
-
-cv::Mat golden_depth(const std::string& name) {
-  std::ifstream in(golden_file(name), std::ios::binary);
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto t = torch::pickle_load(bytes).toTensor().contiguous();
-  return cv::Mat(static_cast<int>(t.size(0)), static_cast<int>(t.size(1)), CV_32FC1, t.data_ptr<float>()).clone();
-}
 
 // Frames 0 and 1 = golden image a (640x360).
 fs::path make_frames(const TempDir& dir) {
