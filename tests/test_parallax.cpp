@@ -11,7 +11,6 @@
 #include "parallax/depth_input.hpp"
 #include "parallax/fast_png.hpp"
 #include "parallax/forward_warp.hpp"
-#include "parallax/hole_inpaint.hpp"
 #include "parallax/parallax_frames.hpp"
 #include "parallax/png_reader.hpp"
 #include "parallax/synthesize_views.hpp"
@@ -247,20 +246,11 @@ TEST_CASE("the shift method inpaints the frame edges it uncovers") {
   const int w = 40, h = 10;
   const cv::Mat img(h, w, CV_8UC3, cv::Scalar(90, 120, 150));
   const cv::Mat right = synthesize_views(img, flat_depth(w, h, 1.0f), params(3, 0, Eyes::kRight, Method::kShift)).right;
-  // A uniform image stays uniform: the 6 uncovered columns are inpainted from their
-  // neighbours, not left black.
-  CHECK(test::max_abs_diff(right, img) == 0);
-  cv::Mat ramp(h, w, CV_8UC1), mask = cv::Mat::zeros(h, w, CV_8UC1);
-  for (int x = 0; x < w; ++x) ramp.col(x).setTo(x * 5);
-  mask.colRange(10, 13).setTo(255);
-  cv::Mat damaged = ramp.clone();
-  damaged.colRange(10, 13).setTo(0);
-  const cv::Mat filled = inpaint_fast_marching(damaged, mask, 3);
-  // Values inside a linear ramp are averages of the ramp around them: within the ramp's span.
-  for (int x = 10; x < 13; ++x) {
-    CHECK(filled.at<uchar>(5, x) >= 40);
-    CHECK(filled.at<uchar>(5, x) <= 70);
-  }
+  // The 6 uncovered columns are inpainted from their neighbours, not left black: a uniform
+  // image stays nearly uniform (tolerance 8 levels: OpenCV's Telea, as in the article, is not
+  // exact at a frame edge), and the covered part is the image itself.
+  CHECK(test::max_abs_diff(right, img) <= 8);
+  CHECK(test::max_abs_diff(right.colRange(0, w - 6), img.colRange(0, w - 6)) == 0);
 }
 
 TEST_CASE("the fast PNG encoder writes files any decoder reads back exactly") {

@@ -125,3 +125,23 @@ TEST_CASE("remap reproduces the article's method 1 (seed_ref.py) at >= 45 dB") {
     CHECK(cv::PSNR(ours, seed) >= 45);
   }
 }
+
+TEST_CASE("shift reproduces the article's method 2 (seed_ref.py) at >= 45 dB") {
+  const fs::path tools = shared_tools();
+  if (tools.empty()) return;
+  TempDir work("s3d-seed2");
+  const fs::path scene_dir = test::shared_dir() / "data" / "middlebury" / "tsukuba";
+  REQUIRE(test::run_program(kPython, {(tools / "middlebury.py").string(), "prep", scene_dir.string(),
+                                      work.path().string()}).exit_code == 0);
+  const fs::path frame = work / "frames" / "000000.png", depth = work / "depth" / "000000.png";
+  // Same geometry as remap: --synthesize right --parallax P equals the article's scale 2P.
+  run_parallax(work.path(), "shift", {"--method", "shift", "--synthesize", "right", "--parallax", "6"});
+  const fs::path seed_png = work / "seed-shift.png";
+  REQUIRE(test::run_program(kPython, {(tools / "seed_ref.py").string(), "view", frame.string(), depth.string(),
+                                      seed_png.string(), "--method", "2", "--scale", "12", "--eye", "right"})
+              .exit_code == 0);
+  const cv::Mat ours = cv::imread((work / "shift" / "right" / "000000.png").string());
+  const cv::Mat seed = cv::imread(seed_png.string());
+  REQUIRE(ours.size() == seed.size());
+  CHECK(cv::PSNR(ours, seed) >= 45);
+}

@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
-
-#include "parallax/hole_inpaint.hpp"
+#include <opencv2/photo.hpp>
 
 namespace s3d::parallax {
 
@@ -49,7 +48,10 @@ cv::Mat shift_view(const cv::Mat& image, const cv::Mat& depth, ViewShift shift, 
       }
     }
   }
-  return inpaint_fast_marching(out, missing, inpaint_radius);
+  // The article's own inpainting: OpenCV's Telea fast marching.
+  cv::Mat filled;
+  cv::inpaint(out, missing, filled, inpaint_radius, cv::INPAINT_TELEA);
+  return filled;
 }
 
 }  // namespace s3d::parallax

@@ -13,7 +13,7 @@ namespace s3d::parallax {
 cv::Mat remap_view(const cv::Mat& image, const cv::Mat& depth, ViewShift shift, int interpolation);
 
 // Method 2: the same backward lookup rounded to whole pixels; pixels whose source falls
-// outside the frame are inpainted (fast marching as in Telea's method, `inpaint_radius` px).
+// outside the frame are inpainted with cv::inpaint (Telea), `inpaint_radius` px, as the article.
 cv::Mat shift_view(const cv::Mat& image, const cv::Mat& depth, ViewShift shift, int inpaint_radius);
 
 }  // namespace s3d::parallax
