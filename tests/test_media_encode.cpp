@@ -83,7 +83,7 @@ TEST_CASE("codec auto uses NVENC only when a test encode works") {
   CHECK_THROWS_AS(check_codec_name("h264"), UsageError);
 }
 
-TEST_CASE("a segment encodes to identical bytes twice; odd sizes are padded; frames are checked first") {
+TEST_CASE("a segment encodes to identical bytes twice, odd sizes are padded, frames are checked first") {
   TempDir dir("s3d-media");
   // 161x91 frames: one black column and row are added for 4:2:0.
   ffmpeg({"-f", "lavfi", "-i", "testsrc=s=161x91:r=25:d=1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt",

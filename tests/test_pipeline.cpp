@@ -115,7 +115,7 @@ int64_t disk_usage(const fs::path& dir) {
 
 }  // namespace
 
-TEST_CASE("pipeline converts a clip with audio; a parallax-only change keeps the depth maps") {
+TEST_CASE("pipeline converts a clip with audio, and a parallax-only change keeps the depth maps") {
   TempDir dir("s3d-pipeline");
   const fs::path clip = make_clip(dir.path());
   const fs::path out = dir / "out 3d.mkv", work = dir / "work";
