@@ -60,11 +60,7 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     const auto result = media::extract_frames(opt);
     const double secs = seconds_since(start);
-    char summary[256];
-    std::snprintf(summary, sizeof summary, "%lld frames extracted, %lld already present, %.2f s (%.1f fps)",
-                  static_cast<long long>(result.written), static_cast<long long>(result.skipped), secs,
-                  result.written / std::max(secs, 1e-9));
-    progress.finish(summary);
+    progress.finish(frame_summary(result.written, "extracted", result.skipped, secs));
     return cli::kOk;
   });
 }

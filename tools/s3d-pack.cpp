@@ -41,9 +41,7 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     const auto result = pack::pack_frames(opt);
     const double secs = seconds_since(start);
-    progress.finish(std::to_string(result.written) + " frames packed (" + pack::format_name(opt.format) + "), " +
-                    std::to_string(result.skipped) + " already present, " + std::to_string(secs).substr(0, 5) +
-                    " s" + (result.written ? ", " + std::to_string(result.written / std::max(secs, 1e-9)).substr(0, 6) + " fps" : ""));
+    progress.finish(frame_summary(result.written, "packed (" + pack::format_name(opt.format) + ")", result.skipped, secs));
     return cli::kOk;
   });
 }

@@ -71,9 +71,8 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     const auto result = synthesize_frames(opt);
     const double secs = seconds_since(start);
-    progress.finish(std::to_string(result.written) + " frames synthesized (" + method_name(opt.synthesis.method) +
-                    "), " + std::to_string(result.skipped) + " already present, " + std::to_string(secs).substr(0, 5) +
-                    " s" + (result.written ? ", " + std::to_string(result.written / std::max(secs, 1e-9)).substr(0, 6) + " fps" : ""));
+    progress.finish(frame_summary(result.written, "synthesized (" + method_name(opt.synthesis.method) + ")",
+                                  result.skipped, secs));
     return cli::kOk;
   });
 }

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -9,6 +10,15 @@ namespace s3d {
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string frame_summary(int64_t written, const std::string& done_what, int64_t skipped, double seconds) {
+  char buf[256];
+  int n = std::snprintf(buf, sizeof buf, "%lld frames %s, %lld already present, %.2f s", static_cast<long long>(written),
+                        done_what.c_str(), static_cast<long long>(skipped), seconds);
+  if (written > 0 && n > 0 && n < static_cast<int>(sizeof buf))
+    std::snprintf(buf + n, sizeof buf - n, " (%.1f fps)", written / std::max(seconds, 1e-9));
+  return buf;
 }
 
 StderrProgress::StderrProgress(std::string tool, bool quiet, std::string unit, double max_per_second)

@@ -39,6 +39,10 @@ class StderrProgress {
   std::mutex mutex_;
 };
 
+// The closing line of a frame stage, e.g.
+// "100 frames packed (hsbs), 20 already present, 3.10 s (32.3 fps)"; no rate when none was written.
+std::string frame_summary(int64_t written, const std::string& done_what, int64_t skipped, double seconds);
+
 // Seconds since `start` as a double.
 double seconds_since(std::chrono::steady_clock::time_point start);
 
