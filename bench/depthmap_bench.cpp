@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "common/frame_store.hpp"
-#include "depthmap/depth_stage.hpp"
-#include "depthmap/heuristic_depth.hpp"
+#include "core/frame_store.hpp"
+#include "depth_stage/depth_stage.hpp"
+#include "depth_stage/heuristic_depth.hpp"
 
 using namespace s3d;
-using namespace s3d::depthmap;
+using namespace s3d::depth_stage;
 using Clock = std::chrono::steady_clock;
 
 namespace {

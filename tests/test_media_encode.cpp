@@ -5,14 +5,14 @@
 #include <opencv2/imgproc.hpp>
 #include <sstream>
 
-#include "common/errors.hpp"
+#include "core/errors.hpp"
 #include "media/encode_segment.hpp"
 #include "media/extract_frames.hpp"
 #include "media/join_segments.hpp"
-#include "media/list_option.hpp"
 #include "media/probe.hpp"
-#include "media/stereo_layout.hpp"
+#include "stereo/stereo_format.hpp"
 #include "media/video_codec.hpp"
+#include "support/skip.hpp"
 #include "test_media_helpers.hpp"
 
 using namespace s3d;
@@ -27,7 +27,7 @@ fs::path extract_small(const fs::path& clip, const fs::path& out, const std::str
   ExtractOptions o;
   o.input = clip;
   o.out_dir = out;
-  parse_scale(scale, o.scale_width, o.scale_height);
+  o.scale = parse_scale(scale);
   o.png_compression = 0;
   extract_frames(o);
   return out;
@@ -48,42 +48,25 @@ double seconds_of(const std::string& text) { return std::stod(text); }
 
 }  // namespace
 
-TEST_CASE("layout names, suffixes and Matroska stereo modes") {
-  CHECK(with_layout_suffix("/a/film.mkv", Layout::kHalfSideBySide) == fs::path("/a/film_LR_3dh.mkv"));
-  CHECK(with_layout_suffix("film.mp4", Layout::kFullSideBySide) == fs::path("film_LRF_Full_SBS.mp4"));
-  CHECK(with_layout_suffix("film.mkv", Layout::kHalfOverUnder) == fs::path("film_TB.mkv"));
-  CHECK(with_layout_suffix("film.mkv", Layout::kFullOverUnder) == fs::path("film_TBF_fulltb.mkv"));
-  CHECK(with_layout_suffix("film.mkv", Layout::kAnaglyph) == fs::path("film.mkv"));
-  CHECK(with_layout_suffix("film_TB.mkv", Layout::kHalfOverUnder) == fs::path("film_TB.mkv"));  // not twice
-  CHECK(matroska_stereo_mode(parse_layout("fsbs")) == "left_right");
-  CHECK(matroska_stereo_mode(parse_layout("hou")) == "top_bottom");
-  CHECK(matroska_stereo_mode(parse_layout("anaglyph")).empty());  // a 2D picture for glasses
-  CHECK(parse_layout("anaglyph-color") == Layout::kAnaglyph);
-  CHECK_THROWS_AS(parse_layout("sbs"), UsageError);
-}
-
-TEST_CASE("the concat list quotes every path, and --segments takes names with commas and spaces") {
+TEST_CASE("the concat list quotes every path", "[unit]") {
   const std::string list = concat_list({"/x/it's.mkv", "/y/a b,c.mkv"});
   CHECK(list == "ffconcat version 1.0\nfile '/x/it'\\''s.mkv'\nfile '/y/a b,c.mkv'\n");
-
-  std::vector<std::string> words = {"s3d-encode", "--segments", "a,b.mkv", "c d.mkv", "--out", "f.mkv", "--segments=e.mkv"};
-  std::vector<char*> argv;
-  for (auto& w : words) argv.push_back(w.data());
-  const auto taken = take_list_option(static_cast<int>(argv.size()), argv.data(), "segments");
-  CHECK(taken.present);
-  CHECK(taken.values == std::vector<std::string>{"a,b.mkv", "c d.mkv", "e.mkv"});
-  CHECK(taken.rest == std::vector<std::string>{"s3d-encode", "--segments", "--out", "f.mkv"});
 }
 
-TEST_CASE("codec auto uses NVENC only when a test encode works") {
+TEST_CASE("codec auto uses NVENC only when a test encode works", "[e2e]") {
   CHECK(encoder_works("libx264"));
   CHECK_FALSE(encoder_works("no_such_encoder"));
   CHECK(resolve_codec("auto") == (encoder_works("h264_nvenc") ? "h264_nvenc" : "libx264"));
   CHECK(resolve_codec("libx265") == "libx265");
-  CHECK_THROWS_AS(check_codec_name("h264"), UsageError);
+  SegmentOptions o;
+  o.frames_dir = "f";
+  o.out = "s.mkv";
+  o.fps = {25, 1};
+  o.codec = "h264";
+  CHECK_THROWS_WITH(o.check(), Catch::StartsWith("--codec: expected auto, libx264"));
 }
 
-TEST_CASE("a segment encodes to identical bytes twice, odd sizes are padded, frames are checked first") {
+TEST_CASE("a segment encodes to identical bytes twice, odd sizes are padded, frames are checked first", "[e2e]") {
   TempDir dir("s3d-media");
   // 161x91 frames: one black column and row are added for 4:2:0.
   ffmpeg({"-f", "lavfi", "-i", "testsrc=s=161x91:r=25:d=1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt",
@@ -141,7 +124,7 @@ TEST_CASE("a segment encodes to identical bytes twice, odd sizes are padded, fra
   CHECK_THROWS_AS(bad.check(), UsageError);
 }
 
-TEST_CASE("10-bit segments") {
+TEST_CASE("10-bit segments", "[e2e]") {
   TempDir dir("s3d-media");
   make_bframe_clip(dir / "clip.mp4", 0.5, "64x48");
   const auto frames = extract_small(dir / "clip.mp4", dir / "frames", "64:48");
@@ -152,7 +135,7 @@ TEST_CASE("10-bit segments") {
   CHECK(probe_value(dir / "ten.mkv", "v:0", "stream=r_frame_rate") == "24000/1001");
 }
 
-TEST_CASE("segments -> final keeps every audio, subtitle, chapter and tag of the source (MKV and MP4)") {
+TEST_CASE("segments -> final keeps every audio, subtitle, chapter and tag of the source (MKV and MP4)", "[e2e]") {
   TempDir dir("s3d-media");
   // A source with two audio tracks (languages, a title), subtitles, chapters, a global title.
   std::ofstream(dir / "subs.srt") << "1\n00:00:00,500 --> 00:00:01,500\nBonjour\n\n";
@@ -177,7 +160,7 @@ TEST_CASE("segments -> final keeps every audio, subtitle, chapter and tag of the
   j.segments = segments;
   j.source = source;
   j.out = dir / "final.mkv";
-  j.layout = Layout::kFullOverUnder;
+  j.stereo.layout = stereo::Layout::kFullOverUnder;
   j.suffix = true;
   const auto result = join_segments(j);
   const fs::path mkv = dir / "final_TBF_fulltb.mkv";
@@ -200,7 +183,7 @@ TEST_CASE("segments -> final keeps every audio, subtitle, chapter and tag of the
   CHECK(join_segments(j).skipped);
 
   j.out = dir / "final.mp4";
-  j.layout = Layout::kHalfSideBySide;
+  j.stereo.layout = stereo::Layout::kHalfSideBySide;
   const auto mp4_result = join_segments(j);
   const fs::path mp4 = dir / "final_LR_3dh.mp4";
   REQUIRE(fs::exists(mp4));
@@ -212,15 +195,67 @@ TEST_CASE("segments -> final keeps every audio, subtitle, chapter and tag of the
   CHECK(probe_value(mp4, "v:0", "stream_side_data=type").find("side by side") != std::string::npos);
   CHECK(probe_value(mp4, "", "chapter_tags=title").find("Un\nDeux") != std::string::npos);
   CHECK(probe_value(mp4, "v:0", "stream=nb_frames") == "50");
+
+  // Right eye first: tagged so in Matroska (StereoMode 11 / 2) and named so; MP4's st3d box
+  // cannot say it, so that file is left untagged and the warning says why.
+  j.stereo = {stereo::Layout::kHalfSideBySide, stereo::EyeOrder::kRightFirst};
+  j.out = dir / "crossed.mkv";
+  CHECK(join_segments(j).output == dir / "crossed_RL_3dh.mkv");
+  CHECK(probe_value(dir / "crossed_RL_3dh.mkv", "v:0", "stream_tags=stereo_mode") == "right_left");
+  j.stereo = {stereo::Layout::kHalfOverUnder, stereo::EyeOrder::kRightFirst};
+  j.out = dir / "crossed.mkv";
+  CHECK(join_segments(j).output == dir / "crossed_BT.mkv");
+  CHECK(probe_value(dir / "crossed_BT.mkv", "v:0", "stream_tags=stereo_mode") == "bottom_top");
+  j.out = dir / "crossed.mp4";
+  const auto crossed_mp4 = join_segments(j);
+  CHECK(probe_value(crossed_mp4.output, "v:0", "stream_side_data=type").empty());
+  REQUIRE(crossed_mp4.warnings.size() == 2);  // the subtitle conversion, and this
+  CHECK_THAT(crossed_mp4.warnings[0] + crossed_mp4.warnings[1], Catch::Contains("not tagged as 3D") &&
+                                                                    Catch::Contains("hou, right-first"));
   for (const auto& f : test::files_below(dir.path())) CHECK(f.filename().string().front() != '.');
 }
 
-TEST_CASE("s3d-encode end to end on the shared clip with audio: bit-identical audio, frame count, durations") {
-  const auto bbb = shared_video("mov_bbb.mp4");
-  if (bbb.empty()) {
-    WARN("../shared is absent: skipped");
-    return;
+TEST_CASE("16-bit depth maps survive an ffv1 segment and extraction at their global indices bit-exactly", "[e2e]") {
+  TempDir dir("s3d-media");
+  fs::create_directories(dir / "depth");
+  cv::RNG rng(3);
+  std::vector<cv::Mat> maps;
+  for (int i = 40; i < 52; ++i) {  // frames 40..51 of a film, full 16-bit range, odd size
+    cv::Mat m(45, 67, CV_16UC1);
+    rng.fill(m, cv::RNG::UNIFORM, 0, 65536);
+    maps.push_back(m);
+    write_image_atomic(frame_path(dir / "depth", i, ".png"), m);
   }
+  std::ofstream(dir / "depth" / "000040.json") << "{}";  // sidecars sit beside the maps
+  auto o = fast_segment(dir / "depth", dir / "depth.mkv", "24000/1001", "40:52");
+  o.codec = "ffv1";
+  const auto seg = encode_segment(o);
+  CHECK(seg.codec == "ffv1");
+  CHECK(probe_value(dir / "depth.mkv", "v:0", "stream=pix_fmt") == "gray16le");
+  ExtractOptions e;
+  e.input = dir / "depth.mkv";
+  e.out_dir = dir / "back";
+  e.first_index = 40;
+  e.range = FrameRange::parse("40:52");
+  CHECK(extract_frames(e).written == 12);
+  const auto back = list_frames(dir / "back");
+  REQUIRE(back.size() == 12);
+  for (size_t i = 0; i < back.size(); ++i) {
+    CHECK(back[i].index == 40 + static_cast<int64_t>(i));
+    const cv::Mat m = read_image(back[i].path, kReadUnchanged);
+    REQUIRE(m.type() == CV_16UC1);
+    S3D_CHECK_IMAGES_MATCH(maps[i], m, test::kExact);
+  }
+  // A lossy codec would destroy depth maps: refused before anything is written.
+  o.codec = "libx264";
+  o.out = dir / "lossy.mkv";
+  CHECK_THROWS_WITH(encode_segment(o), Catch::Contains("16-bit gray") && Catch::Contains("ffv1"));
+  CHECK_FALSE(fs::exists(dir / "lossy.mkv"));
+}
+
+TEST_CASE("s3d-encode end to end on the shared clip with audio: bit-identical audio, frame count, durations", "[reference]") {
+  const auto bbb = shared_video("mov_bbb.mp4");
+  S3D_REQUIRE_SHARED();
   TempDir dir("s3d-media");
   // Awkward names all the way: spaces, quotes, $ and non-ASCII.
   const fs::path work = dir / "wörk dir $1 'q'";
@@ -267,12 +302,9 @@ TEST_CASE("s3d-encode end to end on the shared clip with audio: bit-identical au
   CHECK(std::abs(last_video_end(final_file) - last_video_end(bbb)) <= 1.0 / 25);
 }
 
-TEST_CASE("s3d-encode joins for the no-audio clip") {
+TEST_CASE("s3d-encode joins for the no-audio clip", "[reference]") {
   const auto clip = shared_video("sample_640x360_noaudio.mp4");
-  if (clip.empty()) {
-    WARN("../shared is absent: skipped");
-    return;
-  }
+  S3D_REQUIRE_SHARED();
   TempDir dir("s3d-media");
   const auto frames = extract_small(clip, dir / "frames", "128:72");
   REQUIRE(list_frames(frames).size() == 400);
@@ -299,14 +331,14 @@ TEST_CASE("s3d-encode joins for the no-audio clip") {
   CHECK(probe_value(j.out, "v:0", "stream_tags=stereo_mode") == "left_right");  // hsbs, the default
   // Anaglyph: no stereo label (a 2D picture for glasses).
   j.out = dir / "anaglyph.mkv";
-  j.layout = Layout::kAnaglyph;
+  j.stereo.layout = stereo::Layout::kAnaglyph;
   j.suffix = true;
   CHECK(join_segments(j).output == dir / "anaglyph.mkv");
   CHECK(probe_value(j.out, "v:0", "stream_tags=stereo_mode").empty());
   CHECK(probe_value(j.out, "v:0", "stream=nb_read_frames", {"-count_frames"}) == "400");
 }
 
-TEST_CASE("s3d-encode usage errors and --help") {
+TEST_CASE("s3d-encode usage errors and --help", "[e2e]") {
   TempDir dir("s3d-media");
   auto r = test::run_tool("s3d-encode", {"--help"});
   REQUIRE(r.exit_code == 0);

@@ -6,8 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "common/frame_store.hpp"
-#include "common/image_io.hpp"
+#include "core/frame_store.hpp"
+#include "imageio/image_file.hpp"
+#include "support/image_compare.hpp"
 #include "support/test_support.hpp"
 
 namespace s3d::media_test {

@@ -3,15 +3,18 @@
 #include <catch2/catch.hpp>
 #include <opencv2/imgcodecs.hpp>
 
-#include "common/errors.hpp"
-#include "common/frame_store.hpp"
-#include "common/image_io.hpp"
+#include "core/errors.hpp"
+#include "core/frame_store.hpp"
+#include "imageio/image_file.hpp"
 #include "pack/pack_frames.hpp"
-#include "pack/stereo_format.hpp"
+#include "pack/pack_pair.hpp"
+#include "support/image_compare.hpp"
 #include "support/test_support.hpp"
 
 using namespace s3d;
 using namespace s3d::pack;
+using s3d::stereo::EyeOrder;
+using s3d::stereo::Layout;
 using s3d::test::TempDir;
 
 namespace {
@@ -47,12 +50,12 @@ void make_pairs(const fs::path& root, int first, int count, cv::Size size) {
   }
 }
 
-PackOptions options_for(const fs::path& root, Format format, std::string image_format = "png") {
+PackOptions options_for(const fs::path& root, Layout layout, std::string image_format = "png") {
   PackOptions o;
   o.left_dir = root / "left";
   o.right_dir = root / "right";
   o.out_dir = root / "out";
-  o.format = format;
+  o.stereo.layout = layout;
   o.image_format = std::move(image_format);
   o.threads = 2;
   return o;
@@ -60,90 +63,84 @@ PackOptions options_for(const fs::path& root, Format format, std::string image_f
 
 }  // namespace
 
-TEST_CASE("packed sizes for 1920x1080 eyes") {
+TEST_CASE("every layout packs to its packed size", "[unit]") {
   const cv::Size eye(1920, 1080);
-  CHECK(packed_size(Format::kHalfSideBySide, eye) == cv::Size(1920, 1080));
-  CHECK(packed_size(Format::kFullSideBySide, eye) == cv::Size(3840, 1080));
-  CHECK(packed_size(Format::kHalfOverUnder, eye) == cv::Size(1920, 1080));
-  CHECK(packed_size(Format::kFullOverUnder, eye) == cv::Size(1920, 2160));
-  CHECK(packed_size(Format::kAnaglyph, eye) == cv::Size(1920, 1080));
   const cv::Mat l = noise_image(eye, 1), r = noise_image(eye, 2);
-  for (auto f : {Format::kHalfSideBySide, Format::kFullSideBySide, Format::kHalfOverUnder, Format::kFullOverUnder,
-                 Format::kAnaglyph, Format::kAnaglyphColor}) {
-    INFO(format_name(f));
-    CHECK(pack_pair(l, r, f, Order::kLeftFirst).size() == packed_size(f, eye));
+  for (const auto& item : stereo::layout_names().items()) {
+    INFO(item.name);
+    CHECK(pack_pair(l, r, {item.value, EyeOrder::kLeftFirst}).size() == stereo::packed_size(item.value, eye));
   }
 }
 
-TEST_CASE("full formats keep both eyes exactly, in the requested order") {
+TEST_CASE("full formats keep both eyes exactly, in the requested order", "[unit]") {
   const cv::Mat l = noise_image({64, 48}, 1), r = noise_image({64, 48}, 2);
-  const cv::Mat fsbs = pack_pair(l, r, Format::kFullSideBySide, Order::kLeftFirst);
-  CHECK(test::max_abs_diff(fsbs(cv::Rect(0, 0, 64, 48)), l) == 0);
-  CHECK(test::max_abs_diff(fsbs(cv::Rect(64, 0, 64, 48)), r) == 0);
-  const cv::Mat fou = pack_pair(l, r, Format::kFullOverUnder, Order::kLeftFirst);
-  CHECK(test::max_abs_diff(fou(cv::Rect(0, 0, 64, 48)), l) == 0);
-  CHECK(test::max_abs_diff(fou(cv::Rect(0, 48, 64, 48)), r) == 0);
-  const cv::Mat crossed = pack_pair(l, r, Format::kFullSideBySide, Order::kRightFirst);
-  CHECK(test::max_abs_diff(crossed(cv::Rect(0, 0, 64, 48)), r) == 0);
-  CHECK(test::max_abs_diff(crossed(cv::Rect(64, 0, 64, 48)), l) == 0);
-  const cv::Mat crossed_ou = pack_pair(l, r, Format::kFullOverUnder, Order::kRightFirst);
-  CHECK(test::max_abs_diff(crossed_ou(cv::Rect(0, 0, 64, 48)), r) == 0);
+  const cv::Mat fsbs = pack_pair(l, r, {Layout::kFullSideBySide, EyeOrder::kLeftFirst});
+  S3D_CHECK_IMAGES_MATCH(fsbs(cv::Rect(0, 0, 64, 48)), l, test::kExact);
+  S3D_CHECK_IMAGES_MATCH(fsbs(cv::Rect(64, 0, 64, 48)), r, test::kExact);
+  const cv::Mat fou = pack_pair(l, r, {Layout::kFullOverUnder, EyeOrder::kLeftFirst});
+  S3D_CHECK_IMAGES_MATCH(fou(cv::Rect(0, 0, 64, 48)), l, test::kExact);
+  S3D_CHECK_IMAGES_MATCH(fou(cv::Rect(0, 48, 64, 48)), r, test::kExact);
+  const cv::Mat crossed = pack_pair(l, r, {Layout::kFullSideBySide, EyeOrder::kRightFirst});
+  S3D_CHECK_IMAGES_MATCH(crossed(cv::Rect(0, 0, 64, 48)), r, test::kExact);
+  S3D_CHECK_IMAGES_MATCH(crossed(cv::Rect(64, 0, 64, 48)), l, test::kExact);
+  const cv::Mat crossed_ou = pack_pair(l, r, {Layout::kFullOverUnder, EyeOrder::kRightFirst});
+  S3D_CHECK_IMAGES_MATCH(crossed_ou(cv::Rect(0, 0, 64, 48)), r, test::kExact);
 }
 
-TEST_CASE("half formats match a 2:1 area average of each eye") {
+TEST_CASE("half formats match a 2:1 area average of each eye", "[unit]") {
   const cv::Mat l = noise_image({64, 48}, 3), r = noise_image({64, 48}, 4);
   // Tolerance 1 level: the reference rounds half up, INTER_AREA may round the other way.
-  const cv::Mat hsbs = pack_pair(l, r, Format::kHalfSideBySide, Order::kLeftFirst);
-  CHECK(test::max_abs_diff(hsbs(cv::Rect(0, 0, 32, 48)), halve_by_averaging(l, true)) <= 1);
-  CHECK(test::max_abs_diff(hsbs(cv::Rect(32, 0, 32, 48)), halve_by_averaging(r, true)) <= 1);
-  const cv::Mat hou = pack_pair(l, r, Format::kHalfOverUnder, Order::kLeftFirst);
-  CHECK(test::max_abs_diff(hou(cv::Rect(0, 0, 64, 24)), halve_by_averaging(l, false)) <= 1);
-  CHECK(test::max_abs_diff(hou(cv::Rect(0, 24, 64, 24)), halve_by_averaging(r, false)) <= 1);
-  const cv::Mat crossed = pack_pair(l, r, Format::kHalfSideBySide, Order::kRightFirst);
-  CHECK(test::max_abs_diff(crossed(cv::Rect(0, 0, 32, 48)), halve_by_averaging(r, true)) <= 1);
+  const cv::Mat hsbs = pack_pair(l, r, {Layout::kHalfSideBySide, EyeOrder::kLeftFirst});
+  S3D_CHECK_IMAGES_MATCH(hsbs(cv::Rect(0, 0, 32, 48)), halve_by_averaging(l, true), test::kRounding8);
+  S3D_CHECK_IMAGES_MATCH(hsbs(cv::Rect(32, 0, 32, 48)), halve_by_averaging(r, true), test::kRounding8);
+  const cv::Mat hou = pack_pair(l, r, {Layout::kHalfOverUnder, EyeOrder::kLeftFirst});
+  S3D_CHECK_IMAGES_MATCH(hou(cv::Rect(0, 0, 64, 24)), halve_by_averaging(l, false), test::kRounding8);
+  S3D_CHECK_IMAGES_MATCH(hou(cv::Rect(0, 24, 64, 24)), halve_by_averaging(r, false), test::kRounding8);
+  const cv::Mat crossed = pack_pair(l, r, {Layout::kHalfSideBySide, EyeOrder::kRightFirst});
+  S3D_CHECK_IMAGES_MATCH(crossed(cv::Rect(0, 0, 32, 48)), halve_by_averaging(r, true), test::kRounding8);
 }
 
-TEST_CASE("odd sizes: half formats give the second eye the extra column or row") {
+TEST_CASE("odd sizes: half formats give the second eye the extra column or row", "[unit]") {
   const cv::Mat l = noise_image({33, 21}, 5), r = noise_image({33, 21}, 6);
-  CHECK(pack_pair(l, r, Format::kHalfSideBySide, Order::kLeftFirst).size() == cv::Size(33, 21));
-  CHECK(pack_pair(l, r, Format::kHalfOverUnder, Order::kLeftFirst).size() == cv::Size(33, 21));
+  CHECK(pack_pair(l, r, {Layout::kHalfSideBySide, EyeOrder::kLeftFirst}).size() == cv::Size(33, 21));
+  CHECK(pack_pair(l, r, {Layout::kHalfOverUnder, EyeOrder::kLeftFirst}).size() == cv::Size(33, 21));
 }
 
-TEST_CASE("anaglyph pixels equal the hand-computed Dubois and colour mixes") {
+TEST_CASE("anaglyph pixels equal the hand-computed Dubois and colour mixes", "[unit]") {
   // One pixel, left RGB (200,100,50), right RGB (10,150,250); OpenCV stores BGR.
   const cv::Mat l(1, 1, CV_8UC3, cv::Scalar(50, 100, 200)), r(1, 1, CV_8UC3, cv::Scalar(250, 150, 10));
   // By hand with the Dubois red-cyan matrices:
   //  R =  .456*200 + .500*100 + .176*50 - .043*10 - .088*150 - .002*250 = 135.87 -> 136
   //  G = -.040*200 - .038*100 - .016*50 + .378*10 + .734*150 - .018*250 =  96.78 ->  97
   //  B = -.015*200 - .021*100 - .005*50 - .072*10 - .113*150 + 1.226*250 = 283.48 -> 255
-  const cv::Vec3b dubois = pack_pair(l, r, Format::kAnaglyph, Order::kLeftFirst).at<cv::Vec3b>(0, 0);
+  const cv::Vec3b dubois = pack_pair(l, r, {Layout::kAnaglyph, EyeOrder::kLeftFirst}).at<cv::Vec3b>(0, 0);
   CHECK(dubois == cv::Vec3b(255, 97, 136));
   // Plain colour anaglyph: red from the left eye, green and blue from the right.
-  CHECK(pack_pair(l, r, Format::kAnaglyphColor, Order::kLeftFirst).at<cv::Vec3b>(0, 0) == cv::Vec3b(250, 150, 200));
+  CHECK(pack_pair(l, r, {Layout::kAnaglyphColor, EyeOrder::kLeftFirst}).at<cv::Vec3b>(0, 0) == cv::Vec3b(250, 150, 200));
   // right-first swaps which eye feeds the red channel.
-  CHECK(pack_pair(l, r, Format::kAnaglyphColor, Order::kRightFirst).at<cv::Vec3b>(0, 0) == cv::Vec3b(50, 100, 10));
+  CHECK(pack_pair(l, r, {Layout::kAnaglyphColor, EyeOrder::kRightFirst}).at<cv::Vec3b>(0, 0) == cv::Vec3b(50, 100, 10));
 }
 
-TEST_CASE("padding centres a 1920x816 pair on black bars, pixels unchanged") {
+TEST_CASE("padding centres a 1920x816 pair on black bars, pixels unchanged", "[unit]") {
   const cv::Mat l = noise_image({1920, 816}, 7), r = noise_image({1920, 816}, 8);
   const cv::Mat pl = pad_to_canvas(l, {1920, 1080}), pr = pad_to_canvas(r, {1920, 1080});
-  const cv::Mat fsbs = pack_pair(pl, pr, Format::kFullSideBySide, Order::kLeftFirst);
+  const cv::Mat fsbs = pack_pair(pl, pr, {Layout::kFullSideBySide, EyeOrder::kLeftFirst});
   REQUIRE(fsbs.size() == cv::Size(3840, 1080));
   const int bar = (1080 - 816) / 2;  // 132 rows above and below
   CHECK(cv::countNonZero(fsbs(cv::Rect(0, 0, 3840, bar)).reshape(1)) == 0);
   CHECK(cv::countNonZero(fsbs(cv::Rect(0, bar + 816, 3840, bar)).reshape(1)) == 0);
-  CHECK(test::max_abs_diff(fsbs(cv::Rect(0, bar, 1920, 816)), l) == 0);
-  CHECK(test::max_abs_diff(fsbs(cv::Rect(1920, bar, 1920, 816)), r) == 0);
+  S3D_CHECK_IMAGES_MATCH(fsbs(cv::Rect(0, bar, 1920, 816)), l, test::kExact);
+  S3D_CHECK_IMAGES_MATCH(fsbs(cv::Rect(1920, bar, 1920, 816)), r, test::kExact);
   // Pillarbox too, and never a downscale.
   const cv::Mat narrow = pad_to_canvas(noise_image({1440, 1080}, 9), {1920, 1080});
   CHECK(cv::countNonZero(narrow(cv::Rect(0, 0, 240, 1080)).reshape(1)) == 0);
   CHECK_THROWS_WITH(pad_to_canvas(l, {1280, 720}), Catch::Contains("larger than the canvas"));
 }
 
-TEST_CASE("pack_frames packs a range, skips finished frames, and --force redoes them") {
+TEST_CASE("pack_frames packs a range, skips finished frames, and --force redoes them", "[unit]") {
   TempDir dir;
   make_pairs(dir.path(), 10, 5, {40, 30});
-  auto o = options_for(dir.path(), Format::kFullSideBySide);
+  auto o = options_for(dir.path(), Layout::kFullSideBySide);
   o.range = FrameRange::parse("11:14");
   auto first = pack_frames(o);
   CHECK(first.written == 3);
@@ -153,7 +150,7 @@ TEST_CASE("pack_frames packs a range, skips finished frames, and --force redoes 
   CHECK(outs.front().index == 11);
   CHECK(outs.back().index == 13);
   const cv::Mat packed = read_image(outs.front().path);
-  CHECK(test::max_abs_diff(packed(cv::Rect(0, 0, 40, 30)), read_image(frame_path(dir / "left", 11, ".png"))) == 0);
+  S3D_CHECK_IMAGES_MATCH(packed(cv::Rect(0, 0, 40, 30)), read_image(frame_path(dir / "left", 11, ".png")), test::kExact);
 
   const auto before = fs::last_write_time(outs.front().path);
   auto again = pack_frames(o);  // resume: everything present, nothing written
@@ -169,10 +166,10 @@ TEST_CASE("pack_frames packs a range, skips finished frames, and --force redoes 
   CHECK(pack_frames(o).written == 5);
 }
 
-TEST_CASE("a missing or mismatched right frame is an error naming it, and nothing is written") {
+TEST_CASE("a missing or mismatched right frame is an error naming it, and nothing is written", "[unit]") {
   TempDir dir;
   make_pairs(dir.path(), 0, 4, {40, 30});
-  auto o = options_for(dir.path(), Format::kHalfSideBySide);
+  auto o = options_for(dir.path(), Layout::kHalfSideBySide);
   fs::remove(frame_path(dir / "right", 2, ".png"));
   CHECK_THROWS_WITH(pack_frames(o), Catch::Contains("frame 2") && Catch::Contains("no right eye"));
   CHECK(test::files_below(dir / "out").empty());
@@ -182,14 +179,14 @@ TEST_CASE("a missing or mismatched right frame is an error naming it, and nothin
                                         Catch::Contains("40x30"));
   CHECK(test::files_below(dir / "out").empty());
 
-  auto padded = options_for(dir.path(), Format::kFullSideBySide);
+  auto padded = options_for(dir.path(), Layout::kFullSideBySide);
   padded.range = FrameRange::parse("0:2");
   padded.pad = cv::Size(32, 32);
   CHECK_THROWS_WITH(pack_frames(padded), Catch::Contains("larger than --pad 32x32"));
   CHECK(test::files_below(dir / "out").empty());
 }
 
-TEST_CASE("options are checked before any frame is read") {
+TEST_CASE("options are checked before any frame is read", "[unit]") {
   PackOptions o;
   CHECK_THROWS_AS(o.check(), UsageError);
   o.left_dir = "l";
@@ -201,8 +198,6 @@ TEST_CASE("options are checked before any frame is read") {
   o.image_format = "jpg";
   o.jpeg_quality = 0;
   CHECK_THROWS_AS(o.check(), UsageError);
-  CHECK_THROWS_AS(parse_format("sbs"), UsageError);
-  CHECK_THROWS_AS(parse_order("left"), UsageError);
   CHECK(parse_size("1920x1080", "--pad") == cv::Size(1920, 1080));
   for (const char* bad : {"1920", "1920x", "x1080", "0x10", "19x10x2", "-5x10"}) {
     INFO(bad);
@@ -210,10 +205,10 @@ TEST_CASE("options are checked before any frame is read") {
   }
 }
 
-TEST_CASE("a failed write mid-run leaves no partial frame under a final name") {
+TEST_CASE("a failed write mid-run leaves no partial frame under a final name", "[unit]") {
   TempDir dir;
   make_pairs(dir.path(), 0, 3, {300, 200});
-  auto o = options_for(dir.path(), Format::kFullSideBySide);
+  auto o = options_for(dir.path(), Layout::kFullSideBySide);
   o.threads = 1;
   bool threw = false;
   {
@@ -230,7 +225,7 @@ TEST_CASE("a failed write mid-run leaves no partial frame under a final name") {
   CHECK(pack_frames(o).written == 3);             // and a re-run completes the job
 }
 
-TEST_CASE("s3d-pack binary: end to end, usage errors exit 2, input errors exit 1") {
+TEST_CASE("s3d-pack binary: end to end, usage errors exit 2, input errors exit 1", "[e2e]") {
   TempDir dir;
   make_pairs(dir.path(), 0, 3, {64, 36});
   const std::string L = (dir / "left").string(), R = (dir / "right").string(), O = (dir / "out").string();
@@ -243,8 +238,8 @@ TEST_CASE("s3d-pack binary: end to end, usage errors exit 2, input errors exit 1
   CHECK_THAT(ok.err, Catch::Contains("3 frames packed"));
   const cv::Mat packed = read_image(frame_path(dir / "out", 1, ".png"));
   REQUIRE(packed.size() == cv::Size(64, 80));
-  CHECK(test::max_abs_diff(packed(cv::Rect(0, 2, 64, 36)), read_image(frame_path(dir / "left", 1, ".png"))) == 0);
-  CHECK(test::max_abs_diff(packed(cv::Rect(0, 42, 64, 36)), read_image(frame_path(dir / "right", 1, ".png"))) == 0);
+  S3D_CHECK_IMAGES_MATCH(packed(cv::Rect(0, 2, 64, 36)), read_image(frame_path(dir / "left", 1, ".png")), test::kExact);
+  S3D_CHECK_IMAGES_MATCH(packed(cv::Rect(0, 42, 64, 36)), read_image(frame_path(dir / "right", 1, ".png")), test::kExact);
 
   auto again = test::run_tool("s3d-pack", {"--left", L, "--right", R, "--out", O, "--format", "fou",
                                            "--image-format", "png", "--pad", "64x40"});

@@ -5,15 +5,15 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "common/errors.hpp"
-#include "common/frame_store.hpp"
+#include "core/errors.hpp"
+#include "core/frame_store.hpp"
 #include "parallax/article_methods.hpp"
 #include "parallax/depth_input.hpp"
-#include "parallax/fast_png.hpp"
 #include "parallax/forward_warp.hpp"
 #include "parallax/parallax_frames.hpp"
-#include "parallax/png_reader.hpp"
+#include "imageio/image_file.hpp"
 #include "parallax/synthesize_views.hpp"
+#include "support/image_compare.hpp"
 #include "support/test_support.hpp"
 
 using namespace s3d;
@@ -56,7 +56,7 @@ void write_depth16(const fs::path& path, const cv::Mat& depth01) {
 
 }  // namespace
 
-TEST_CASE("a flat plane shifts by exactly 2s between the eyes") {
+TEST_CASE("a flat plane shifts by exactly 2s between the eyes", "[unit]") {
   const int w = 64, h = 8;
   const cv::Mat img = texture(w, h);
   // parallax 5, depth 0.6, convergence 0 -> s = 3 px per eye, disparity 6 px.
@@ -70,7 +70,7 @@ TEST_CASE("a flat plane shifts by exactly 2s between the eyes") {
     // hole, it takes the mean of the two background pixels next to it (tolerance 1: rounding).
     cv::Mat edge;
     cv::addWeighted(column(img, w - 1), 0.5, column(img, w - 2), 0.5, 0, edge);
-    for (int x = w - 6; x < w; ++x) REQUIRE(test::max_abs_diff(column(views.right, x), edge) <= 1);
+    for (int x = w - 6; x < w; ++x) S3D_REQUIRE_IMAGES_MATCH(column(views.right, x), edge, test::kRounding8);
   }
   SECTION("synthesize both: each eye moves by s = 3, in opposite directions") {
     const auto views = synthesize_views(img, depth, params(5, 0, Eyes::kBoth));
@@ -85,7 +85,7 @@ TEST_CASE("a flat plane shifts by exactly 2s between the eyes") {
     cv::Mat expected;
     cv::addWeighted(img.colRange(2, w - 3), 0.5, img.colRange(3, w - 2), 0.5, 0, expected);
     // Tolerance 1: fixed-point weights and rounding of the half-way blend.
-    CHECK(test::max_abs_diff(views.right.colRange(0, w - 5), expected) <= 1);
+    S3D_CHECK_IMAGES_MATCH(views.right.colRange(0, w - 5), expected, test::kRounding8);
   }
   SECTION("the article's remap and shift methods agree on a whole-pixel plane") {
     for (Method m : {Method::kRemap, Method::kShift}) {
@@ -95,7 +95,7 @@ TEST_CASE("a flat plane shifts by exactly 2s between the eyes") {
   }
 }
 
-TEST_CASE("a near square over a far background: occlusion, disocclusion, no ghost") {
+TEST_CASE("a near square over a far background: occlusion, disocclusion, no ghost", "[unit]") {
   const int w = 80, h = 20, x0 = 30, x1 = 50, y0 = 5, y1 = 15;
   const cv::Vec3b far_colour(200, 60, 20), near_colour(10, 30, 240);
   cv::Mat img(h, w, CV_8UC3, cv::Scalar(far_colour[0], far_colour[1], far_colour[2]));
@@ -124,7 +124,7 @@ TEST_CASE("a near square over a far background: occlusion, disocclusion, no ghos
   }
 }
 
-TEST_CASE("disocclusion holes take the background's texture side, not the foreground's") {
+TEST_CASE("disocclusion holes take the background's texture side, not the foreground's", "[unit]") {
   // Background: a smooth horizontal ramp (so colours say where they came from); near bar in
   // the middle. Its hole in the right view (right of the bar) must be filled from the
   // background to its right, i.e. with colours close to the ramp there, not the bar's.
@@ -144,13 +144,13 @@ TEST_CASE("disocclusion holes take the background's texture side, not the foregr
   }
 }
 
-TEST_CASE("convergence: the chosen depth stays on the screen plane, the others move with their sign") {
+TEST_CASE("convergence: the chosen depth stays on the screen plane, the others move with their sign", "[unit]") {
   const int w = 64, h = 4;
   const cv::Mat img = texture(w, h, 7);
   // A plane at the convergence depth does not move at all.
   const auto still = synthesize_views(img, flat_depth(w, h, 0.5f), params(6, 0.5f, Eyes::kBoth));
-  CHECK(test::max_abs_diff(still.left, img) == 0);
-  CHECK(test::max_abs_diff(still.right, img) == 0);
+  S3D_CHECK_IMAGES_MATCH(still.left, img, test::kExact);
+  S3D_CHECK_IMAGES_MATCH(still.right, img, test::kExact);
   // With convergence 1 the farthest plane goes behind the screen: the right eye sees it moved
   // RIGHT by 2P (positive disparity), opposite to the in-front case.
   const auto behind = synthesize_views(img, flat_depth(w, h, 0.0f), params(2, 1.0f, Eyes::kRight));
@@ -159,7 +159,7 @@ TEST_CASE("convergence: the chosen depth stays on the screen plane, the others m
   for (int x = 0; x + 4 < w; ++x) REQUIRE(same_columns(front.right, x, img, x + 4));
 }
 
-TEST_CASE("synthesizing the left eye mirrors synthesizing the right eye") {
+TEST_CASE("synthesizing the left eye mirrors synthesizing the right eye", "[unit]") {
   const int w = 120, h = 30;
   const cv::Mat img = texture(w, h, 3);
   cv::Mat depth(h, w, CV_32FC1);
@@ -184,7 +184,7 @@ TEST_CASE("synthesizing the left eye mirrors synthesizing the right eye") {
   }
 }
 
-TEST_CASE("8- and 16-bit depth maps of the same values give the same views") {
+TEST_CASE("8- and 16-bit depth maps of the same values give the same views", "[unit]") {
   const int w = 96, h = 24;
   cv::Mat d8(h, w, CV_8UC1);
   for (int x = 0; x < w; ++x) d8.col(x).setTo(x * 255 / (w - 1));
@@ -198,11 +198,11 @@ TEST_CASE("8- and 16-bit depth maps of the same values give the same views") {
   const cv::Mat img = texture(w, h);
   const auto va = synthesize_views(img, a, params(6, 0, Eyes::kBoth));
   const auto vb = synthesize_views(img, b, params(6, 0, Eyes::kBoth));
-  CHECK(test::max_abs_diff(va.left, vb.left) == 0);
-  CHECK(test::max_abs_diff(va.right, vb.right) == 0);
+  S3D_CHECK_IMAGES_MATCH(va.left, vb.left, test::kExact);
+  S3D_CHECK_IMAGES_MATCH(va.right, vb.right, test::kExact);
 }
 
-TEST_CASE("a depth map of another size is resized bilinearly to the frame") {
+TEST_CASE("a depth map of another size is resized bilinearly to the frame", "[unit]") {
   cv::Mat small(10, 16, CV_16UC1);
   cv::RNG(9).fill(small, cv::RNG::UNIFORM, 0, 65536);
   const cv::Mat prepared = prepare_depth(small, {64, 40}, {}, "small");
@@ -213,7 +213,7 @@ TEST_CASE("a depth map of another size is resized bilinearly to the frame") {
   CHECK(cv::norm(prepared, expected, cv::NORM_INF) < 1e-6);
 }
 
-TEST_CASE("depth shaping: dilation grows near regions, blur smooths") {
+TEST_CASE("depth shaping: dilation grows near regions, blur smooths", "[unit]") {
   cv::Mat raw(20, 40, CV_8UC1, cv::Scalar(0));
   raw.colRange(15, 25).setTo(255);
   DepthShaping grow;
@@ -228,7 +228,7 @@ TEST_CASE("depth shaping: dilation grows near regions, blur smooths") {
   CHECK(blurred.at<float>(10, 14) < 0.8f);
 }
 
-TEST_CASE("depth files: 8/16-bit grayscale accepted, other formats named in the error") {
+TEST_CASE("depth files: 8/16-bit grayscale accepted, other formats named in the error", "[unit]") {
   TempDir dir;
   cv::imwrite((dir / "d16.png").string(), cv::Mat(4, 4, CV_16UC1, cv::Scalar(1000)));
   cv::imwrite((dir / "rgb.png").string(), cv::Mat(4, 4, CV_8UC3, cv::Scalar(7, 8, 9)));
@@ -242,7 +242,7 @@ TEST_CASE("depth files: 8/16-bit grayscale accepted, other formats named in the 
     CHECK_THROWS_WITH(read_depth(dir / "f.exr"), Catch::Contains("expected 8- or 16-bit"));
 }
 
-TEST_CASE("the shift method inpaints the frame edges it uncovers") {
+TEST_CASE("the shift method inpaints the frame edges it uncovers", "[unit]") {
   const int w = 40, h = 10;
   const cv::Mat img(h, w, CV_8UC3, cv::Scalar(90, 120, 150));
   const cv::Mat right = synthesize_views(img, flat_depth(w, h, 1.0f), params(3, 0, Eyes::kRight, Method::kShift)).right;
@@ -250,29 +250,10 @@ TEST_CASE("the shift method inpaints the frame edges it uncovers") {
   // image stays nearly uniform (tolerance 8 levels: OpenCV's Telea, as in the article, is not
   // exact at a frame edge), and the covered part is the image itself.
   CHECK(test::max_abs_diff(right, img) <= 8);
-  CHECK(test::max_abs_diff(right.colRange(0, w - 6), img.colRange(0, w - 6)) == 0);
+  S3D_CHECK_IMAGES_MATCH(right.colRange(0, w - 6), img.colRange(0, w - 6), test::kExact);
 }
 
-TEST_CASE("the fast PNG encoder writes files any decoder reads back exactly") {
-  cv::Mat gradient(37, 91, CV_8UC3), uniform(300, 400, CV_8UC3, cv::Scalar(5, 200, 77)), gray(50, 64, CV_8UC1);
-  for (int y = 0; y < gradient.rows; ++y)
-    for (int x = 0; x < gradient.cols; ++x) gradient.at<cv::Vec3b>(y, x) = cv::Vec3b(x * 2, y * 6, (x * y) % 256);
-  cv::RNG(11).fill(gray, cv::RNG::UNIFORM, 0, 256);
-  // A near-uniform image has an extremely skewed byte histogram: its Huffman code must be
-  // length-limited (to 12 bits, which the encoder's bit packing relies on) to stay valid.
-  uniform.at<cv::Vec3b>(10, 10) = cv::Vec3b(255, 0, 1);
-  for (const cv::Mat& img : {texture(640, 360, 4), gradient, uniform, gray, cv::Mat(1, 1, CV_8UC3, cv::Scalar(1, 2, 3))}) {
-    INFO(img.cols << "x" << img.rows << " channels " << img.channels());
-    const std::vector<uint8_t> png = encode_png_fast(img);
-    const cv::Mat back = cv::imdecode(png, cv::IMREAD_UNCHANGED);
-    REQUIRE(back.type() == img.type());
-    CHECK(test::max_abs_diff(back, img) == 0);
-  }
-  // Literal-only coding still compresses smooth content (a ramp is near-constant once filtered).
-  CHECK(encode_png_fast(uniform).size() < uniform.total() * 3 / 5);
-}
-
-TEST_CASE("options are validated before any file is touched") {
+TEST_CASE("options are validated before any file is touched", "[unit]") {
   ParallaxOptions o;
   o.frames_dir = "f";
   o.depth_dir = "d";
@@ -288,9 +269,9 @@ TEST_CASE("options are validated before any file is touched") {
   bad([](ParallaxOptions& b) { b.shaping.edge_dilation = -2; }, "--edge-dilation");
   bad([](ParallaxOptions& b) { b.png_compression = 10; }, "--png-compression");
   bad([](ParallaxOptions& b) { b.out_dir.clear(); }, "--out");
-  CHECK_THROWS_AS(parse_method("warp"), UsageError);
-  CHECK_THROWS_AS(parse_eyes("middle"), UsageError);
-  CHECK(parse_method("remap") == Method::kRemap);
+  CHECK_THROWS_AS(method_names().parse("warp", "--method"), UsageError);
+  CHECK_THROWS_AS(eyes_names().parse("middle", "--synthesize"), UsageError);
+  CHECK(method_names().parse("remap", "--method") == Method::kRemap);
 }
 
 namespace {
@@ -323,7 +304,7 @@ struct Scene {
 
 }  // namespace
 
-TEST_CASE("the stage writes the requested eyes from the frame and depth stores") {
+TEST_CASE("the stage writes the requested eyes from the frame and depth stores", "[unit]") {
   Scene scene(3);
   auto o = scene.options();
   const auto r = synthesize_frames(o);
@@ -333,8 +314,8 @@ TEST_CASE("the stage writes the requested eyes from the frame and depth stores")
   const cv::Mat frame = cv::imread(frame_path(scene.frames, 1, ".png").string());
   const cv::Mat depth = prepare_depth(read_depth(frame_path(scene.depth, 1, ".png")), frame.size(), {}, "d");
   const auto views = synthesize_views(frame, depth, o.synthesis);
-  CHECK(test::max_abs_diff(cv::imread((scene.out / "left" / "000001.png").string()), views.left) == 0);
-  CHECK(test::max_abs_diff(cv::imread((scene.out / "right" / "000001.png").string()), views.right) == 0);
+  S3D_CHECK_IMAGES_MATCH(cv::imread((scene.out / "left" / "000001.png").string()), views.left, test::kExact);
+  S3D_CHECK_IMAGES_MATCH(cv::imread((scene.out / "right" / "000001.png").string()), views.right, test::kExact);
 
   SECTION("only the synthesized eye is written") {
     Scene one(2);
@@ -346,7 +327,7 @@ TEST_CASE("the stage writes the requested eyes from the frame and depth stores")
   }
 }
 
-TEST_CASE("a frame without a depth map is an error naming it, before anything is written") {
+TEST_CASE("a frame without a depth map is an error naming it, before anything is written", "[unit]") {
   Scene scene(4, {2});
   CHECK_THROWS_WITH(synthesize_frames(scene.options()), Catch::Contains("frame 2") && Catch::Contains("000002.png"));
   CHECK(test::files_below(scene.out).empty());
@@ -356,7 +337,7 @@ TEST_CASE("a frame without a depth map is an error naming it, before anything is
   CHECK(synthesize_frames(o).written == 2);
 }
 
-TEST_CASE("re-running resumes: finished frames are skipped, --force redoes them") {
+TEST_CASE("re-running resumes: finished frames are skipped, --force redoes them", "[unit]") {
   Scene scene(3);
   auto o = scene.options();
   CHECK(synthesize_frames(o).written == 3);
@@ -374,7 +355,7 @@ TEST_CASE("re-running resumes: finished frames are skipped, --force redoes them"
   CHECK(synthesize_frames(o).written == 3);
 }
 
-TEST_CASE("s3d-parallax binary end to end") {
+TEST_CASE("s3d-parallax binary end to end", "[e2e]") {
   Scene scene(2);
   auto run = test::run_tool("s3d-parallax", {"--frames", scene.frames.string(), "--depth", scene.depth.string(), "--out",
                                              scene.out.string(), "--parallax", "4", "--convergence", "0.2", "--edge-dilation", "1"});
@@ -401,7 +382,7 @@ TEST_CASE("s3d-parallax binary end to end") {
   CHECK_FALSE(fs::exists(scene.dir / "out2"));
 }
 
-TEST_CASE("the forward warp's fast path gives exactly the general loop's output") {
+TEST_CASE("the forward warp's fast path gives exactly the general loop's output", "[unit]") {
   // Random depth of every kind the fast path must tell apart: smooth ramps (one target centre
   // per segment, sometimes none or two), steps (edges, occlusions, holes), noise, and
   // parallax with fractional shifts of both signs; widths that do and do not fill whole
@@ -425,65 +406,12 @@ TEST_CASE("the forward warp's fast path gives exactly the general loop's output"
     INFO("trial " << trial << ": " << w << "x" << h << " channels " << image.channels() << " gain " << shift.gain);
     const cv::Mat fast = forward_warp(image, depth, shift, 1);
     const cv::Mat general = forward_warp_reference(image, depth, shift);
-    CHECK(test::max_abs_diff(fast, general) == 0);  // bit-identical, no tolerance
+    S3D_CHECK_IMAGES_MATCH(fast, general, test::kExact);  // bit-identical, no tolerance
     // Both eyes in one pass, rows split among threads: each the same as alone.
     const ViewShift other{-shift.gain, shift.convergence};
     cv::Mat a, b;
     forward_warp_pair(image, depth, shift, other, 2, a, b);
-    CHECK(test::max_abs_diff(a, fast) == 0);
-    CHECK(test::max_abs_diff(b, forward_warp_reference(image, depth, other)) == 0);
+    S3D_CHECK_IMAGES_MATCH(a, fast, test::kExact);
+    S3D_CHECK_IMAGES_MATCH(b, forward_warp_reference(image, depth, other), test::kExact);
   }
-}
-
-TEST_CASE("frames and depth maps decode exactly as OpenCV decodes them") {
-  // read_image_into decodes common PNGs itself when built with libdeflate (else it is OpenCV):
-  // every filter type (OpenCV's explicit levels filter adaptively, the fast encoder uses SUB),
-  // 8-bit colour and gray, 16-bit gray; other formats (RGBA, JPEG) take OpenCV's path.
-  TempDir dir;
-  cv::Mat ramp(40, 67, CV_8UC3), gray(33, 50, CV_8UC1), deep(31, 45, CV_16UC1), rgba(9, 10, CV_8UC4);
-  for (int y = 0; y < ramp.rows; ++y)
-    for (int x = 0; x < ramp.cols; ++x) ramp.at<cv::Vec3b>(y, x) = cv::Vec3b(x * 3, y * 5 + x, (x * y) % 251);
-  cv::RNG rng(5);
-  rng.fill(gray, cv::RNG::UNIFORM, 0, 256);
-  for (int y = 0; y < deep.rows; ++y)
-    for (int x = 0; x < deep.cols; ++x) deep.at<uint16_t>(y, x) = static_cast<uint16_t>(y * 1500 + x * 37 + rng.uniform(0, 300));
-  rng.fill(rgba, cv::RNG::UNIFORM, 0, 256);
-  int n = 0;
-  const auto check = [&](const cv::Mat& image, const std::vector<int>& params, bool fast_encoder = false) {
-    const fs::path path = dir.path() / ("img" + std::to_string(n++) + ".png");
-    if (fast_encoder) {
-      const std::vector<uint8_t> png = encode_png_fast(image);
-      std::FILE* f = std::fopen(path.c_str(), "wb");
-      REQUIRE(f);
-      std::fwrite(png.data(), 1, png.size(), f);
-      std::fclose(f);
-    } else {
-      REQUIRE(cv::imwrite(path.string(), image, params));
-    }
-    for (int flags : {cv::IMREAD_COLOR, cv::IMREAD_UNCHANGED}) {
-      INFO(path << " flags " << flags);
-      cv::Mat ours(3, 3, CV_8UC3);  // reused memory of another size and type must not matter
-      read_image_into(path, flags, ours);
-      const cv::Mat opencv = cv::imread(path.string(), flags);
-      REQUIRE(ours.type() == opencv.type());
-      REQUIRE(ours.size() == opencv.size());
-      CHECK(cv::norm(ours, opencv, cv::NORM_INF) == 0);  // exact
-    }
-  };
-  for (const cv::Mat& image : {ramp, gray, deep, rgba}) {
-    check(image, {});
-    check(image, {cv::IMWRITE_PNG_COMPRESSION, 9});
-  }
-  check(ramp, {}, true);
-  check(gray, {}, true);
-  CHECK_THROWS_WITH(read_image_into(dir.path() / "missing.png", cv::IMREAD_COLOR, ramp),
-                    Catch::Contains("missing.png"));
-  const fs::path truncated = dir.path() / "truncated.png";
-  {
-    const std::vector<uint8_t> png = encode_png_fast(ramp);
-    std::FILE* f = std::fopen(truncated.c_str(), "wb");
-    std::fwrite(png.data(), 1, png.size() / 2, f);
-    std::fclose(f);
-  }
-  CHECK_THROWS_WITH(read_image_into(truncated, cv::IMREAD_COLOR, ramp), Catch::Contains("truncated.png"));
 }

@@ -1,6 +1,6 @@
 // s3d-parallax against outside references in ../shared: real stereo pairs with ground truth
 // (Middlebury, scored by middlebury.py) and the article's own code (seed_ref.py).
-// Both need ../shared and Debian's python3-opencv; without them they WARN and return.
+// Both need ../shared and Debian's python3-opencv; without them they report skipped.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <opencv2/core.hpp>
@@ -8,6 +8,7 @@
 #include <regex>
 #include <sstream>
 
+#include "support/skip.hpp"
 #include "support/test_support.hpp"
 
 using namespace s3d;
@@ -18,19 +19,15 @@ namespace {
 
 const char* kPython = "/usr/bin/python3";
 
-// The shared tools directory, or empty (after a WARN) when these tests cannot run here.
-fs::path shared_tools() {
-  const fs::path shared = test::shared_dir();
-  if (shared.empty()) {
-    WARN("../shared is absent: skipping the reference comparisons");
-    return {};
-  }
-  if (test::run_program(kPython, {"-c", "import cv2, numpy"}).exit_code != 0) {
-    WARN(std::string(kPython) + " with cv2 and numpy is missing (python3-opencv): skipping");
-    return {};
-  }
-  return shared / "tools";
-}
+bool python_has_opencv() { return test::run_program(kPython, {"-c", "import cv2, numpy"}).exit_code == 0; }
+
+// Skips the test (fails it under S3D_REQUIRE_SHARED=1) unless ../shared and its tools' Python
+// packages are here.
+#define REQUIRE_SHARED_TOOLS()                                                                      \
+  S3D_REQUIRE_SHARED();                                                                            \
+  S3D_REQUIRE_REFERENCE(!python_has_opencv(), "/usr/bin/python3 with cv2 and numpy (python3-opencv)")
+
+fs::path shared_tools() { return test::shared_dir() / "tools"; }
 
 // The number after "key": in a one-line JSON text.
 double json_number(const std::string& json, const std::string& key) {
@@ -66,9 +63,9 @@ std::string format(double v) {
 
 }  // namespace
 
-TEST_CASE("Middlebury: forward beats the article's remap by >= 2.5 dB and a plain forward warp") {
+TEST_CASE("Middlebury: forward beats the article's remap by >= 2.5 dB and a plain forward warp", "[reference]") {
   const fs::path tools = shared_tools();
-  if (tools.empty()) return;
+  REQUIRE_SHARED_TOOLS();
   // Right views synthesized from the left image and its true disparity, scored against the
   // real right image. Plain z-ordered forward warp with background fill: 26.2 / 29.9 dB
   // (../shared/README.md); the article's method 1 gets 22.8 / 27.1.
@@ -96,9 +93,9 @@ TEST_CASE("Middlebury: forward beats the article's remap by >= 2.5 dB and a plai
   }
 }
 
-TEST_CASE("remap reproduces the article's method 1 (seed_ref.py) at >= 45 dB") {
+TEST_CASE("remap reproduces the article's method 1 (seed_ref.py) at >= 45 dB", "[reference]") {
   const fs::path tools = shared_tools();
-  if (tools.empty()) return;
+  REQUIRE_SHARED_TOOLS();
   TempDir work("s3d-seed");
   const fs::path scene_dir = test::shared_dir() / "data" / "middlebury" / "venus";
   REQUIRE(test::run_program(kPython, {(tools / "middlebury.py").string(), "prep", scene_dir.string(),
@@ -126,9 +123,9 @@ TEST_CASE("remap reproduces the article's method 1 (seed_ref.py) at >= 45 dB") {
   }
 }
 
-TEST_CASE("shift reproduces the article's method 2 (seed_ref.py) at >= 45 dB") {
+TEST_CASE("shift reproduces the article's method 2 (seed_ref.py) at >= 45 dB", "[reference]") {
   const fs::path tools = shared_tools();
-  if (tools.empty()) return;
+  REQUIRE_SHARED_TOOLS();
   TempDir work("s3d-seed2");
   const fs::path scene_dir = test::shared_dir() / "data" / "middlebury" / "tsukuba";
   REQUIRE(test::run_program(kPython, {(tools / "middlebury.py").string(), "prep", scene_dir.string(),

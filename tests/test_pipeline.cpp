@@ -115,7 +115,7 @@ int64_t disk_usage(const fs::path& dir) {
 
 }  // namespace
 
-TEST_CASE("pipeline converts a clip with audio, and a parallax-only change keeps the depth maps") {
+TEST_CASE("pipeline converts a clip with audio, and a parallax-only change keeps the depth maps", "[pipeline]") {
   TempDir dir("s3d-pipeline");
   const fs::path clip = make_clip(dir.path());
   const fs::path out = dir / "out 3d.mkv", work = dir / "work";
@@ -147,9 +147,17 @@ TEST_CASE("pipeline converts a clip with audio, and a parallax-only change keeps
   CHECK(depth_identity(work) == depth_before);
   CHECK(stream_md5(out, "0:v") != video_before);
   CHECK(stream_md5(out, "0:a") == stream_md5(clip, "0:a"));
+  CHECK(probe(out, "v", "stream_tags=stereo_mode") == "left_right\n");
+
+  // The eyes swapped for cross-eyed viewing: the container says so, the depth stays.
+  auto crossed = run_program("make", make_args(clip, out, work, {"PARALLAX=6", "ORDER=right-first", "-j2"}));
+  INFO(crossed.err);
+  REQUIRE(crossed.exit_code == 0);
+  CHECK(probe(out, "v", "stream_tags=stereo_mode") == "right_left\n");
+  CHECK(depth_identity(work) == depth_before);
 }
 
-TEST_CASE("pipeline killed at random moments and re-run gives the uninterrupted result") {
+TEST_CASE("pipeline killed at random moments and re-run gives the uninterrupted result", "[pipeline]") {
   TempDir dir("s3d-pipeline-kill");
   const fs::path clip = make_clip(dir.path());
 
@@ -185,7 +193,7 @@ TEST_CASE("pipeline killed at random moments and re-run gives the uninterrupted 
   CHECK(probe(out, "v", "stream=nb_read_frames") == std::to_string(kFrames) + "\n");
 }
 
-TEST_CASE("pipeline peak disk use is bounded by the chunk size, not the clip length") {
+TEST_CASE("pipeline peak disk use is bounded by the chunk size, not the clip length", "[pipeline]") {
   TempDir dir("s3d-pipeline-disk");
   const fs::path clip = make_clip(dir.path());
   const fs::path work = dir / "work";

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <future>
 
-#include "common/errors.hpp"
-#include "common/frame_store.hpp"
-#include "common/image_io.hpp"
-#include "common/parallel.hpp"
-#include "media/output_file.hpp"
+#include "core/errors.hpp"
+#include "core/frame_store.hpp"
+#include "core/parallel.hpp"
+#include "imageio/atomic_file.hpp"
+#include "imageio/image_file.hpp"
 #include "media/subprocess.hpp"
 #include "media/video_codec.hpp"
 
@@ -16,20 +16,28 @@ namespace {
 
 std::string size_text(cv::Size s) { return std::to_string(s.width) + "x" + std::to_string(s.height); }
 
+// `gray16`: 16-bit gray frames (depth maps), kept as they are (ffv1 only); else 8-bit BGR.
 std::vector<std::string> encode_command(const SegmentOptions& o, const std::string& codec, cv::Size size,
-                                        cv::Size coded, const fs::path& temp) {
-  std::vector<std::string> cmd = {ffmpeg_program(), "-hide_banner", "-nostdin", "-v",          "error",
-                                  "-f",             "rawvideo",     "-pix_fmt", "bgr24",       "-video_size",
-                                  size_text(size),  "-framerate",   o.fps.str(), "-i",         "pipe:0"};
-  std::string filters;
-  if (coded != size) filters = "pad=" + std::to_string(coded.width) + ":" + std::to_string(coded.height) + ":0:0:black,";
-  // BGR -> YUV with the BT.709 matrix, limited range, and the stream tagged so.
-  filters += "scale=out_color_matrix=bt709:out_range=tv,format=" + encoder_pix_fmt(codec, o.pix_fmt);
-  cmd.insert(cmd.end(), {"-vf", filters});
-  const auto enc = encoder_args(codec, o.preset, o.crf >= 0 ? o.crf : default_crf(codec), o.bitrate, o.threads);
-  cmd.insert(cmd.end(), enc.begin(), enc.end());
-  cmd.insert(cmd.end(), {"-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range",
-                         "tv", "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-f",
+                                        cv::Size coded, bool gray16, const fs::path& temp) {
+  std::vector<std::string> cmd = {ffmpeg_program(), "-hide_banner", "-nostdin", "-v", "error", "-f", "rawvideo",
+                                  "-pix_fmt", gray16 ? "gray16le" : "bgr24", "-video_size", size_text(size),
+                                  "-framerate", o.fps.str(), "-i", "pipe:0"};
+  const auto enc = encoder_args(codec, o.preset, o.crf.value_or(default_crf(codec)), o.bitrate, o.threads);
+  if (codec == "ffv1") {  // lossless: the pixels as they are
+    cmd.insert(cmd.end(), {"-pix_fmt", gray16 ? "gray16le" : "bgr0"});
+    cmd.insert(cmd.end(), enc.begin(), enc.end());
+  } else {
+    std::string filters;
+    if (coded != size)
+      filters = "pad=" + std::to_string(coded.width) + ":" + std::to_string(coded.height) + ":0:0:black,";
+    // BGR -> YUV with the BT.709 matrix, limited range, and the stream tagged so.
+    filters += "scale=out_color_matrix=bt709:out_range=tv,format=" + encoder_pix_fmt(codec, o.pix_fmt);
+    cmd.insert(cmd.end(), {"-vf", filters});
+    cmd.insert(cmd.end(), enc.begin(), enc.end());
+    cmd.insert(cmd.end(),
+               {"-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"});
+  }
+  cmd.insert(cmd.end(), {"-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-f",
                          muxer_for(o.out, "--out"), temp.string()});
   return cmd;
 }
@@ -41,18 +49,41 @@ cv::Size coded_size_for(cv::Size size, const std::string& pix_fmt) {
   return {size.width + size.width % 2, size.height + size.height % 2};
 }
 
+const OptionTable<SegmentOptions>& SegmentOptions::table() {
+  static const auto table =
+      OptionTable<SegmentOptions>()
+          .path("frames", &SegmentOptions::frames_dir, "Packed frame directory to encode (segment mode)",
+                Need::kRequired, "DIR")
+          .path("out", &SegmentOptions::out,
+                "The segment (.mkv recommended, .mp4, .mov, .ts); an existing file is kept (skipped) unless --force",
+                Need::kRequired, "FILE")
+          .value<Rational>(
+              "fps", &SegmentOptions::fps, [](std::string_view t, const std::string& o) { return parse_frame_rate(t, o); },
+              [](const Rational& r) { return r.valid() ? r.str() : std::string(); }, "RATE",
+              "Frame rate, exactly the source's (e.g. 24000/1001; see s3d-extract --probe)", Need::kRequired)
+          .one_of("codec", &SegmentOptions::codec, codec_names(),
+                  "Encoder (auto: h264_nvenc when a test encode works, else libx264; ffv1: lossless, also for 16-bit "
+                  "gray depth maps)")
+          .number("crf", &SegmentOptions::crf, Bounds{0, 51},
+                  "Constant quality (lower = better); default per codec: libx264 18, libx265 20, NVENC cq 19")
+          .text("bitrate", &SegmentOptions::bitrate,
+                "Average bitrate instead of constant quality, e.g. 8M (excludes --crf; default: constant quality)",
+                Need::kOptional, "RATE")
+          .text("preset", &SegmentOptions::preset,
+                "Encoder preset (x264/x265: ultrafast..veryslow; NVENC: p1..p7 or slow/medium/fast)", Need::kOptional,
+                "NAME")
+          .one_of("pix-fmt", &SegmentOptions::pix_fmt, {"yuv420p", "yuv420p10le"},
+                  "yuv420p (8-bit) | yuv420p10le (10-bit). Odd frame sizes get one black column/row added (4:2:0 "
+                  "needs even sizes)")
+          .include(FrameStageOptions::table());
+  return table;
+}
+
 void SegmentOptions::check() const {
-  if (frames_dir.empty()) throw UsageError("missing required option --frames (see --help)");
-  if (out.empty()) throw UsageError("missing required option --out (see --help)");
+  table().check(*this);
   muxer_for(out, "--out");
-  if (!fps.valid()) throw UsageError("--fps: expected a positive frame rate such as 24000/1001, got " + fps.str());
-  check_codec_name(codec);
-  if (pix_fmt != "yuv420p" && pix_fmt != "yuv420p10le")
-    throw UsageError("--pix-fmt: expected yuv420p or yuv420p10le, got '" + pix_fmt + "'");
-  if (crf > 51) throw UsageError("--crf: expected 0..51, got " + std::to_string(crf));
-  if (crf >= 0 && !bitrate.empty()) throw UsageError("--crf and --bitrate exclude each other: give one");
+  if (crf && !bitrate.empty()) throw UsageError("--crf and --bitrate exclude each other: give one");
   if (preset.empty()) throw UsageError("--preset: expected an encoder preset such as medium");
-  if (threads < 0) throw UsageError("--threads: expected >= 0, got " + std::to_string(threads));
 }
 
 SegmentResult encode_segment(const SegmentOptions& options) {
@@ -80,20 +111,29 @@ SegmentResult encode_segment(const SegmentOptions& options) {
   if (!options.range.is_open() && frames.back().index != options.range.end - 1)
     throw Error("frame " + std::to_string(frames.back().index + 1) + " missing in '" + options.frames_dir.string() +
                 "' (expected every frame of --range " + options.range.str() + ")");
-  const cv::Size size = read_image_size(frames.front().path);
+  const ImageHeader header = read_image_header(frames.front().path);
+  const cv::Size size = header.size;
+  const bool gray16 = header.depth == CV_16U && header.channels == 1;
   for (const auto& f : frames) {
-    const cv::Size s = read_image_size(f.path);
-    if (s != size)
-      throw Error("frame '" + f.path.string() + "' is " + size_text(s) + ", expected " + size_text(size) +
-                  " like frame '" + frames.front().path.string() + "'");
+    const ImageHeader h = read_image_header(f.path);
+    if (h.size != size || (h.depth == CV_16U) != (header.depth == CV_16U))
+      throw Error("frame '" + f.path.string() + "' is " + size_text(h.size) + (h.depth == CV_16U ? " 16-bit" : " 8-bit") +
+                  ", expected " + size_text(size) + (gray16 ? " 16-bit" : " 8-bit") + " like frame '" +
+                  frames.front().path.string() + "'");
   }
+  if (header.depth == CV_16U && !gray16)
+    throw Error("frame '" + frames.front().path.string() + "' is 16-bit with " + std::to_string(header.channels) +
+                " channels: only 16-bit gray (depth maps) or 8-bit frames can be encoded");
 
   result.codec = resolve_codec(options.codec);
+  if (gray16 && result.codec != "ffv1")
+    throw UsageError("--codec " + options.codec + ": the frames in '" + options.frames_dir.string() +
+                     "' are 16-bit gray (depth maps), which only --codec ffv1 keeps: use it");
   result.frame_size = size;
-  result.coded_size = coded_size_for(size, options.pix_fmt);
+  result.coded_size = result.codec == "ffv1" ? size : coded_size_for(size, options.pix_fmt);
   if (!options.out.parent_path().empty()) ensure_directory(options.out.parent_path());
-  TempOutput output(options.out);
-  Subprocess ffmpeg(encode_command(options, result.codec, size, result.coded_size, output.temp()),
+  AtomicOutput output(options.out);
+  Subprocess ffmpeg(encode_command(options, result.codec, size, result.coded_size, gray16, output.temp()),
                     Subprocess::Io::kPipe, Subprocess::Io::kNull);
 
   // Frames are decoded in parallel batches, the next batch while the current one is fed
@@ -103,7 +143,7 @@ SegmentResult encode_segment(const SegmentOptions& options) {
   const auto load_batch = [&](int64_t begin) {
     std::vector<cv::Mat> images(static_cast<size_t>(std::min(batch, total - begin)));
     parallel_for(static_cast<int64_t>(images.size()), threads,
-                 [&](int64_t i) { images[i] = read_image(frames[begin + i].path); });
+                 [&](int64_t i) { images[i] = read_image(frames[begin + i].path, gray16 ? kReadUnchanged : kReadColor); });
     return images;
   };
   auto next = std::async(std::launch::async, load_batch, int64_t{0});
@@ -113,8 +153,8 @@ SegmentResult encode_segment(const SegmentOptions& options) {
     const int64_t count = static_cast<int64_t>(images.size());
     for (int64_t i = 0; i < count; ++i) {
       const cv::Mat& image = images[i];
-      if (image.size() != size)  // replaced since the check
-        throw Error("frame '" + frames[begin + i].path.string() + "' changed size during encoding");
+      if (image.size() != size || image.type() != (gray16 ? CV_16UC1 : CV_8UC3))  // replaced since the check
+        throw Error("frame '" + frames[begin + i].path.string() + "' changed size or type during encoding");
       if (!ffmpeg.write_all(image.data, image.total() * image.elemSize())) {  // the encoder quit early
         const int code = ffmpeg.wait();
         ffmpeg.check_exit(code ? code : 1, "encoding '" + options.out.string() + "' at frame " +

@@ -4,28 +4,27 @@
 #include <opencv2/core.hpp>
 #include <string>
 
-#include "common/frame_range.hpp"
-#include "common/progress.hpp"
+#include <optional>
+
+#include "core/frame_stage_options.hpp"
 #include "media/rational.hpp"
 
 namespace s3d::media {
 
 namespace fs = std::filesystem;
 
-struct SegmentOptions {
-  fs::path frames_dir;               // packed frame store (required)
-  fs::path out;                      // segment file: .mkv (recommended), .mp4, .mov or .ts (required)
-  Rational fps;                      // frame rate, the source's exact rate (required), e.g. 24000/1001
-  FrameRange range;                  // frames to encode; default every frame present (must be contiguous)
-  std::string codec = "auto";        // auto | libx264 | libx265 | h264_nvenc | hevc_nvenc; default auto
-  int crf = -1;                      // constant quality; -1 = the codec's default (x264 18, x265 20, NVENC 19)
-  std::string bitrate;               // e.g. "8M": average bitrate instead of constant quality; "" = use crf
-  std::string preset = "medium";     // encoder preset; default medium
-  std::string pix_fmt = "yuv420p";   // yuv420p (default) | yuv420p10le (10-bit)
-  bool force = false;                // re-encode when the segment already exists
-  int threads = 0;                   // frame-reading threads and encoder threads; 0 = every core / encoder default
-  ProgressFn progress;               // called after each frame sent to the encoder (may be empty)
+struct SegmentOptions : FrameStageOptions {  // range: must be contiguous; threads: readers and encoder
+  fs::path frames_dir;               // --frames: packed frame store (required)
+  fs::path out;                      // --out: segment file: .mkv (recommended), .mp4, .mov or .ts (required)
+  Rational fps{0, 1};                // --fps: the source's exact rate, e.g. 24000/1001 (required)
+  std::string codec = "auto";        // --codec: auto | libx264 | libx265 | h264_nvenc | hevc_nvenc | ffv1; default auto
+  std::optional<int> crf;            // --crf 0..51: constant quality; default the codec's (x264 18, x265 20, NVENC 19)
+  std::string bitrate;               // --bitrate e.g. "8M": average bitrate instead of constant quality
+  std::string preset = "medium";     // --preset: encoder preset; default medium
+  std::string pix_fmt = "yuv420p";   // --pix-fmt: yuv420p (default) | yuv420p10le (10-bit); ffv1 keeps
+                                     //   16-bit gray frames (depth maps) as gray16le, losslessly
 
+  static const OptionTable<SegmentOptions>& table();
   void check() const;  // UsageError for invalid values
 };
 
@@ -42,7 +41,9 @@ struct SegmentResult {
 cv::Size coded_size_for(cv::Size size, const std::string& pix_fmt);
 
 // Encodes frames [range) of options.frames_dir. Checks first that every frame exists and
-// has the same size; the segment appears under its final name only when complete.
+// has the same size and type; the segment appears under its final name only when complete.
+// 8-bit frames are encoded as colour video; 16-bit gray frames (depth maps) only with ffv1,
+// as gray16le, bit-exact.
 // Encoding the same frames with the same options gives byte-identical segments
 // (deterministic encoders, bit-exact muxing, no creation times).
 SegmentResult encode_segment(const SegmentOptions& options);

@@ -6,10 +6,12 @@
 #include <cstring>
 #include <map>
 
-#include "common/errors.hpp"
-#include "common/frame_store.hpp"
-#include "common/parallel.hpp"
-#include "media/frame_writer_pool.hpp"
+#include "core/errors.hpp"
+#include "core/frame_store.hpp"
+#include "core/parallel.hpp"
+#include "core/value_parsers.hpp"
+#include "imageio/frame_writer.hpp"
+#include "imageio/png_chunks.hpp"
 #include "media/subprocess.hpp"
 
 namespace s3d::media {
@@ -43,12 +45,15 @@ std::string seconds_text(double seconds) {
 
 int even(double x) { return std::max(2, static_cast<int>(std::lround(x / 2)) * 2); }
 
-cv::Size output_size(const VideoInfo& info, const ExtractOptions& o) {
-  if (o.scale_width > 0 && o.scale_height > 0) return {o.scale_width, o.scale_height};
-  if (o.scale_width > 0) return {o.scale_width, even(double(o.scale_width) * info.height / info.width)};
-  if (o.scale_height > 0) return {even(double(o.scale_height) * info.width / info.height), o.scale_height};
+cv::Size output_size(const VideoInfo& info, const ScaleSize& s) {
+  if (s.width > 0 && s.height > 0) return {s.width, s.height};
+  if (s.width > 0) return {s.width, even(double(s.width) * info.height / info.width)};
+  if (s.height > 0) return {even(double(s.height) * info.width / info.height), s.height};
   return {info.width, info.height};
 }
+
+// A 16-bit gray source (a depth archive) stays 16-bit gray; everything else becomes 8-bit RGB.
+bool is_gray16(const VideoInfo& info) { return info.pix_fmt.rfind("gray16", 0) == 0; }
 
 std::vector<std::string> decode_command(const VideoInfo& info, Rational rate, Span span, cv::Size size,
                                         const ExtractOptions& o) {
@@ -73,80 +78,70 @@ std::vector<std::string> decode_command(const VideoInfo& info, Rational rate, Sp
   cmd.insert(cmd.end(), {"-vf", filters, "-fps_mode", "passthrough", "-frames:v", std::to_string(span.end - span.start)});
   if (o.threads > 0) cmd.insert(cmd.end(), {"-threads", std::to_string(o.threads)});
   if (o.image_format == "png")  // ffmpeg's frame-threaded PNG encoder: ~2x faster than libpng's filters
-    cmd.insert(cmd.end(), {"-c:v", "png", "-compression_level", std::to_string(o.png_compression), "-pix_fmt", "rgb24",
-                           "-f", "image2pipe", "pipe:1"});
+    cmd.insert(cmd.end(), {"-c:v", "png", "-compression_level", std::to_string(o.png_compression), "-pix_fmt",
+                           is_gray16(info) ? "gray16be" : "rgb24", "-f", "image2pipe", "pipe:1"});
   else
     cmd.insert(cmd.end(), {"-pix_fmt", "bgr24", "-f", "rawvideo", "pipe:1"});
   return cmd;
 }
 
-uint32_t big_endian32(const unsigned char* p) {
-  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
-}
-
-// Reads one PNG file from a stream of concatenated PNGs (image2pipe): the signature, then
-// chunks (length, type, data, CRC) up to IEND. False at the end of the stream.
-bool read_png(Subprocess& ffmpeg, std::string& png, const fs::path& input) {
-  static const unsigned char kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  png.assign(8, '\0');
-  size_t got = 0;
-  if (!ffmpeg.read_exact(png.data(), 8, &got)) {
-    if (got == 0) return false;
-    throw Error("'" + input.string() + "': ffmpeg's PNG stream ended inside a file signature");
-  }
-  if (std::memcmp(png.data(), kSignature, 8) != 0)
-    throw Error("'" + input.string() + "': ffmpeg's output is not a PNG stream (bad signature)");
-  for (;;) {
-    unsigned char header[8];
-    if (!ffmpeg.read_exact(header, 8))
-      throw Error("'" + input.string() + "': ffmpeg's PNG stream ended inside a chunk header");
-    const uint32_t length = big_endian32(header);
-    if (length > (1u << 31)) throw Error("'" + input.string() + "': corrupt PNG chunk length in ffmpeg's output");
-    const size_t start = png.size();
-    png.append(reinterpret_cast<const char*>(header), 8);
-    png.resize(start + 8 + length + 4);  // data + CRC
-    if (!ffmpeg.read_exact(png.data() + start + 8, length + 4))
-      throw Error("'" + input.string() + "': ffmpeg's PNG stream ended inside a chunk");
-    if (std::memcmp(header + 4, "IEND", 4) == 0) return true;
-  }
-}
-
 }  // namespace
 
-void parse_scale(const std::string& text, int& width, int& height) {
-  const auto colon = text.find(':');
+ScaleSize parse_scale(std::string_view text, const std::string& option) {
   auto bad = [&] {
-    return UsageError("--scale '" + text + "': expected W:H in pixels (one of them may be -1 to keep the aspect ratio)");
+    return UsageError(option + " '" + std::string(text) +
+                      "': expected W:H in pixels, 1..16384 (one of them may be -1 to keep the aspect ratio)");
   };
-  if (colon == std::string::npos) throw bad();
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos) throw bad();
+  ScaleSize s;
   try {
-    size_t used_w = 0, used_h = 0;
-    const std::string w = text.substr(0, colon), h = text.substr(colon + 1);
-    width = std::stoi(w, &used_w);
-    height = std::stoi(h, &used_h);
-    if (used_w != w.size() || used_h != h.size()) throw bad();
-  } catch (const std::logic_error&) {
+    s.width = static_cast<int>(parse_integer(text.substr(0, colon), option));
+    s.height = static_cast<int>(parse_integer(text.substr(colon + 1), option));
+  } catch (const UsageError&) {
     throw bad();
   }
-  if ((width <= 0 && width != -1) || (height <= 0 && height != -1) || (width == -1 && height == -1)) throw bad();
+  const auto valid = [](int v) { return v == -1 || (v >= 1 && v <= 16384); };
+  if (!valid(s.width) || !valid(s.height) || (s.width == -1 && s.height == -1)) throw bad();
+  return s;
+}
+
+const OptionTable<ExtractOptions>& ExtractOptions::table() {
+  static const auto table =
+      OptionTable<ExtractOptions>()
+          .path("input", &ExtractOptions::input, "Source video file (positional)", Need::kRequired, "INPUT")
+          .path("out", &ExtractOptions::out_dir, "Output frame directory, created if missing", Need::kRequired, "DIR")
+          .value<ScaleSize>(
+              "scale", &ExtractOptions::scale, [](std::string_view t, const std::string& o) { return parse_scale(t, o); },
+              [](const ScaleSize& s) {
+                return s.is_source_size() ? std::string() : std::to_string(s.width) + ":" + std::to_string(s.height);
+              },
+              "W:H", "Output size in pixels; -1 for one of them keeps the aspect ratio (rounded to even); default: "
+                     "the source size")
+          .value<std::optional<Rational>>(
+              "fps", &ExtractOptions::fps,
+              [](std::string_view t, const std::string& o) { return std::optional(parse_frame_rate(t, o)); },
+              [](const std::optional<Rational>& r) { return r ? r->str() : std::string(); }, "RATE",
+              "Frame grid rate, e.g. 24000/1001 or 25 (default: the probed rate; a variable-rate source is sampled at "
+              "its average rate, frames duplicated or dropped)")
+          .number("first-index", &ExtractOptions::first_index, Bounds{0, 999999},
+                  "Global frame index of the video's first frame (for a video that holds frames N.. of a film, "
+                  "such as a chunk's depth archive); --range is in global indices")
+          .one_of("hwaccel", &ExtractOptions::hwaccel, {"none", "auto", "cuda"}, "Decoder acceleration (ffmpeg -hwaccel)")
+          .one_of("image-format", &ExtractOptions::image_format, {"png", "jpg"}, "Frame file format")
+          .number("png-compression", &ExtractOptions::png_compression, Bounds{0, 9},
+                  "PNG zlib level (1 = fast; frames are intermediate)")
+          .number("quality", &ExtractOptions::jpeg_quality, Bounds{1, 100}, "JPEG quality")
+          .include(FrameStageOptions::table());
+  return table;
 }
 
 void ExtractOptions::check() const {
-  if (input.empty()) throw UsageError("missing required input file (see --help)");
-  if (out_dir.empty()) throw UsageError("missing required option --out (see --help)");
-  if (image_format != "png" && image_format != "jpg")
-    throw UsageError("--image-format: expected png or jpg, got '" + image_format + "'");
-  if (png_compression < 0 || png_compression > 9)
-    throw UsageError("--png-compression: expected 0..9, got " + std::to_string(png_compression));
-  if (jpeg_quality < 1 || jpeg_quality > 100)
-    throw UsageError("--quality: expected 1..100, got " + std::to_string(jpeg_quality));
-  if (hwaccel != "none" && hwaccel != "auto" && hwaccel != "cuda")
-    throw UsageError("--hwaccel: expected auto, none or cuda, got '" + hwaccel + "'");
+  table().check(*this);
   if (fps && !fps->valid()) throw UsageError("--fps: expected a positive rate such as 24000/1001, got " + fps->str());
-  if ((scale_width < 0 && scale_width != -1) || (scale_height < 0 && scale_height != -1) ||
-      (scale_width == -1 && scale_height <= 0) || (scale_height == -1 && scale_width <= 0))
-    throw UsageError("--scale: expected W:H with at most one -1");
-  if (threads < 0) throw UsageError("--threads: expected >= 0, got " + std::to_string(threads));
+  if (range.start < first_index && !range.is_all())
+    throw UsageError("--range " + range.str() + ": starts before --first-index " + std::to_string(first_index) +
+                     " (the video's first frame)");
 }
 
 ExtractResult extract_frames(const ExtractOptions& options) {
@@ -161,32 +156,42 @@ ExtractResult extract_frames(const ExtractOptions& options, const VideoInfo& pro
   const Rational rate = options.fps.value_or(info.frame_rate);
   if (options.fps && *options.fps != info.frame_rate)
     info.frame_count = std::llround(info.duration * rate.value());  // the grid at the forced rate
+  if (is_gray16(info) && options.image_format != "png")
+    throw UsageError("--image-format " + options.image_format + ": '" + info.path.string() +
+                     "' is 16-bit gray (a depth archive?), which only PNG keeps losslessly: use png");
 
-  const FrameRange& range = options.range;
-  if (range.is_open() && info.frame_count < 0)
+  // Global indices (file names) = video frame indices + offset.
+  const int64_t offset = options.first_index;
+  const FrameRange& global = options.range;
+  const int64_t start = std::max(global.start, offset) - offset;  // video frame indices from here on
+  if (global.is_open() && info.frame_count < 0)
     throw Error("'" + info.path.string() + "': an open --range needs the frame count, which was not probed");
-  const int64_t end = range.is_open() ? info.frame_count : range.end;
-  if (info.frame_count >= 0 && (end > info.frame_count || range.start > info.frame_count))
-    throw Error("--range " + range.str() + ": '" + info.path.string() + "' has " + std::to_string(info.frame_count) +
-                " frames (" + info.count_method + "), expected START and END <= " + std::to_string(info.frame_count));
+  const int64_t end = global.is_open() ? info.frame_count : global.end - offset;
+  if (info.frame_count >= 0 && (end > info.frame_count || start > info.frame_count))
+    throw Error("--range " + global.str() + ": '" + info.path.string() + "' has " + std::to_string(info.frame_count) +
+                " frames (" + info.count_method + ")" +
+                (offset ? ", global indices " + std::to_string(offset) + ":" + std::to_string(offset + info.frame_count)
+                        : std::string()) +
+                ", expected START and END <= " + std::to_string(offset + info.frame_count));
   const std::string ext = "." + options.image_format;
-  frame_filename(std::max<int64_t>(end - 1, 0), ext);  // throws if the indices do not fit the store's names
+  frame_filename(std::max<int64_t>(offset + end - 1, 0), ext);  // throws if the indices do not fit the store's names
 
   // What is already there: skipped unless --force; a frame stored under the other
   // extension would be stored twice, so that is an error before any work.
-  std::map<int64_t, fs::path> present;
+  std::map<int64_t, fs::path> present;  // by video frame index
   std::error_code ec;
   if (fs::is_directory(options.out_dir, ec))
     for (const auto& f : list_frames(options.out_dir))
-      if (f.index >= range.start && f.index < end) present[f.index] = f.path;
+      if (f.index >= offset + start && f.index < offset + end) present[f.index - offset] = f.path;
   ExtractResult result;
-  std::vector<bool> wanted(static_cast<size_t>(std::max<int64_t>(end - range.start, 0)), true);
+  std::vector<bool> wanted(static_cast<size_t>(std::max<int64_t>(end - start, 0)), true);
   for (const auto& [index, path] : present) {
     if (options.force && path.extension() != ext)
-      throw Error("frame " + std::to_string(index) + " is stored as '" + path.string() + "'; writing it as " + ext +
-                  " would store it twice (remove it or use --image-format " + path.extension().string().substr(1) + ")");
+      throw Error("frame " + std::to_string(offset + index) + " is stored as '" + path.string() + "'; writing it as " +
+                  ext + " would store it twice (remove it or use --image-format " + path.extension().string().substr(1) +
+                  ")");
     if (!options.force) {
-      wanted[index - range.start] = false;
+      wanted[index - start] = false;
       ++result.skipped;
     }
   }
@@ -194,37 +199,44 @@ ExtractResult extract_frames(const ExtractOptions& options, const VideoInfo& pro
   if (total == 0) return result;
   ensure_directory(options.out_dir);
 
-  const cv::Size size = output_size(info, options);
+  const cv::Size size = output_size(info, options.scale);
   const size_t frame_bytes = static_cast<size_t>(size.width) * size.height * 3;
   const int threads = resolve_threads(options.threads);
   ImageWriteOptions write_options;
   write_options.png_compression = options.png_compression;
   write_options.jpeg_quality = options.jpeg_quality;
   FrameWriterPool writers(threads, 2 * static_cast<size_t>(threads) + 2, write_options, options.progress, total);
+  const std::string source = "'" + info.path.string() + "' (ffmpeg's PNG stream)";
 
   const int64_t max_gap = std::max<int64_t>(24, std::llround(2 * rate.value()));
-  for (const Span& span : plan_spans(wanted, range.start, max_gap)) {
+  for (const Span& span : plan_spans(wanted, start, max_gap)) {
     Subprocess ffmpeg(decode_command(info, rate, span, size, options), Subprocess::Io::kNull, Subprocess::Io::kPipe);
     ++result.decoder_runs;
+    const auto read = [&](void* data, size_t n) {
+      size_t got = 0;
+      ffmpeg.read_exact(data, n, &got);
+      return got;
+    };
     int64_t index = span.start;
     for (; index < span.end; ++index) {
-      const bool keep = wanted[index - range.start];
+      const bool keep = wanted[index - start];
+      const fs::path out = frame_path(options.out_dir, offset + index, ext);
       if (options.image_format == "png") {
         std::string png;
-        if (!read_png(ffmpeg, png, info.path)) break;
-        if (keep) writers.push_encoded(frame_path(options.out_dir, index, ext), std::move(png));
+        if (!png::read_png_from_stream(read, png, source)) break;
+        if (keep) writers.push_encoded(out, std::move(png));
       } else {
         cv::Mat frame(size, CV_8UC3);
         if (!ffmpeg.read_exact(frame.data, frame_bytes)) break;
-        if (keep) writers.push(frame_path(options.out_dir, index, ext), frame);
+        if (keep) writers.push(out, frame);
       }
     }
-    ffmpeg.check_exit(ffmpeg.wait(), "decoding frames " + std::to_string(span.start) + ":" +
-                                         std::to_string(span.end) + " of '" + info.path.string() + "'");
+    ffmpeg.check_exit(ffmpeg.wait(), "decoding frames " + std::to_string(offset + span.start) + ":" +
+                                         std::to_string(offset + span.end) + " of '" + info.path.string() + "'");
     if (index < span.end)
-      throw Error("'" + info.path.string() + "': expected frames " + std::to_string(span.start) + ":" +
-                  std::to_string(span.end) + ", ffmpeg delivered " + std::to_string(index - span.start) +
-                  " (the video ends at frame " + std::to_string(index) + "; frame count " +
+      throw Error("'" + info.path.string() + "': expected frames " + std::to_string(offset + span.start) + ":" +
+                  std::to_string(offset + span.end) + ", ffmpeg delivered " + std::to_string(index - span.start) +
+                  " (the video ends at frame " + std::to_string(offset + index) + "; frame count " +
                   std::to_string(info.frame_count) + ", " + info.count_method + ")");
   }
   writers.finish();

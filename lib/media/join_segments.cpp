@@ -2,12 +2,12 @@
 
 #include <fstream>
 
-#include "common/atomic_file.hpp"
-#include "common/errors.hpp"
-#include "common/frame_store.hpp"
-#include "media/output_file.hpp"
+#include "core/errors.hpp"
+#include "core/frame_store.hpp"
+#include "imageio/atomic_file.hpp"
 #include "media/probe.hpp"
 #include "media/subprocess.hpp"
+#include "media/video_codec.hpp"
 
 namespace s3d::media {
 namespace {
@@ -44,17 +44,32 @@ void run_with_progress(std::vector<std::string> cmd, int64_t total, const Progre
 
 }  // namespace
 
+const OptionTable<JoinOptions>& JoinOptions::table() {
+  static const auto table =
+      OptionTable<JoinOptions>()
+          .path("source", &JoinOptions::source,
+                "The source film: all its audio, subtitle and attachment streams, chapters and metadata are copied "
+                "unchanged (join mode)", Need::kRequired, "FILE")
+          .path("out", &JoinOptions::out, "The final .mkv or .mp4; an existing file is kept (skipped) unless --force",
+                Need::kRequired, "FILE")
+          .nest(&JoinOptions::stereo, stereo::format_options("layout"))
+          .flag("suffix", &JoinOptions::suffix,
+                "Append the 3D players' file name suffix to --out: _LR_3dh (hsbs), _LRF_Full_SBS (fsbs), _TB (hou), "
+                "_TBF_fulltb (fou); right-first _RL_3dh, _RLF_Full_SBS, _BT, _BTF_fulltb; none for anaglyphs")
+          .flag("force", &JoinOptions::force, "Rewrite the final file when it exists");
+  return table;
+}
+
 void JoinOptions::check() const {
   if (segments.empty()) throw UsageError("missing required option --segments (see --help)");
-  if (source.empty()) throw UsageError("missing required option --source (see --help)");
-  if (out.empty()) throw UsageError("missing required option --out (see --help)");
+  table().check(*this);
   const std::string muxer = muxer_for(out, "--out");
   if (muxer != "matroska" && muxer != "mp4")
     throw UsageError("--out '" + out.string() + "': the final file must be .mkv or .mp4");
 }
 
 fs::path final_output_path(const JoinOptions& options) {
-  return options.suffix ? with_layout_suffix(options.out, options.layout) : options.out;
+  return options.suffix ? stereo::with_file_suffix(options.out, options.stereo) : options.out;
 }
 
 std::string concat_list(const std::vector<fs::path>& segments) {
@@ -99,9 +114,14 @@ JoinResult join_segments(const JoinOptions& options) {
   write_file_atomic(list.path, concat_list(options.segments));
 
   const std::string ffmpeg = ffmpeg_program();
-  std::vector<std::string> stereo_tag;  // none for anaglyph
-  if (!matroska_stereo_mode(options.layout).empty())
-    stereo_tag = {"-metadata:s:v:0", "stereo_mode=" + matroska_stereo_mode(options.layout)};
+  // The stereo mode tag, none where the container cannot say it truthfully (anaglyph; MP4's
+  // st3d box has no right-eye-first mode: an untagged file beats one with swapped eyes).
+  const std::string stereo_mode = mp4 ? stereo::mp4_stereo_mode(options.stereo) : stereo::matroska_stereo_mode(options.stereo);
+  std::vector<std::string> stereo_tag;
+  if (!stereo_mode.empty()) stereo_tag = {"-metadata:s:v:0", "stereo_mode=" + stereo_mode};
+  if (mp4 && stereo_mode.empty() && !stereo::is_anaglyph(options.stereo.layout))
+    result.warnings.push_back("the MP4 is not tagged as 3D: its st3d box cannot say " +
+                              stereo::describe(options.stereo) + " (use .mkv, which can)");
   std::vector<std::string> video_tags;  // the source video stream's language and title
   for (const char* key : {"language", "title"})
     if (auto it = source.video_tags.find(key); it != source.video_tags.end())
@@ -135,7 +155,7 @@ JoinResult join_segments(const JoinOptions& options) {
   }
 
   const std::vector<std::string> concat_input = {"-f", "concat", "-safe", "0", "-i", list.path.string()};
-  TempOutput output(result.output);
+  AtomicOutput output(result.output);
   std::vector<std::string> cmd = {ffmpeg, "-hide_banner", "-nostdin", "-v", "error"};
   ScratchFile video_mkv{};
   if (!mp4) {

@@ -6,22 +6,25 @@
 #include <string>
 #include <vector>
 
-#include "common/progress.hpp"
-#include "media/stereo_layout.hpp"
+#include "core/option_table.hpp"
+#include "core/progress.hpp"
+#include "stereo/stereo_format.hpp"
 
 namespace s3d::media {
 
 namespace fs = std::filesystem;
 
 struct JoinOptions {
-  std::vector<fs::path> segments;  // video segments in play order (required, at least one)
-  fs::path source;                 // the original film: audio, subtitles, chapters, metadata (required)
-  fs::path out;                    // final file, .mkv or .mp4 (required)
-  Layout layout = Layout::kHalfSideBySide;  // packing of the frames; default hsbs
-  bool suffix = false;             // append the player file name suffix (_LR_3dh, ...) to `out`
-  bool force = false;              // rewrite when the final file exists
+  std::vector<fs::path> segments;  // --segments S1 S2 ...: video segments in play order (required)
+  fs::path source;                 // --source: the original film: audio, subtitles, chapters, metadata (required)
+  fs::path out;                    // --out: final file, .mkv or .mp4 (required)
+  stereo::StereoFormat stereo;     // --layout (default hsbs), --order (default left-first) of the frames
+  bool suffix = false;             // --suffix: append the player file name suffix (_LR_3dh, ...) to `out`
+  bool force = false;              // --force: rewrite when the final file exists
   ProgressFn progress;             // (frames muxed, total frames) (may be empty)
 
+  // Every option but --segments (a list, which the tool takes out of argv itself).
+  static const OptionTable<JoinOptions>& table();
   void check() const;  // UsageError for invalid values
 };
 
@@ -37,11 +40,12 @@ fs::path final_output_path(const JoinOptions& options);
 
 // Joins the segments (ffmpeg's concat demuxer, stream copy). Checks first that every
 // segment exists and that all share codec, size and pixel format.
-// MKV: StereoMode is set (ffmpeg's stereo_mode stream tag). MP4: the video is first
-// muxed to a temporary MKV carrying the stereo mode, whose stereo side data then becomes
-// the MP4 `st3d` box (Google's spherical-video spec; strict=unofficial); text subtitles
-// are converted to mov_text, other subtitle codecs and attachments are dropped (reported
-// in warnings).
+// MKV: StereoMode is set (ffmpeg's stereo_mode stream tag: left_right, right_left,
+// top_bottom, bottom_top). MP4: the video is first muxed to a temporary MKV carrying the
+// stereo mode, whose stereo side data then becomes the MP4 `st3d` box (Google's
+// spherical-video spec; strict=unofficial) — left-eye-first layouts only, since st3d has no
+// right-first mode; text subtitles are converted to mov_text, other subtitle codecs and
+// attachments are dropped (all reported in warnings).
 JoinResult join_segments(const JoinOptions& options);
 
 // The concat demuxer's list file for `segments` (absolute paths, quotes escaped).

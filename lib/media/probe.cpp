@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <sstream>
 
-#include "common/errors.hpp"
+#include "core/errors.hpp"
+#include "core/json.hpp"
+#include "core/value_parsers.hpp"
 #include "media/subprocess.hpp"
 
 namespace s3d::media {
@@ -160,65 +162,47 @@ VideoInfo probe_video(const fs::path& path, bool count_frames) {
   return info;
 }
 
-std::string json_quote(const std::string& text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);  // UTF-8 passes through unchanged
-        }
-    }
+std::string probe_json(const VideoInfo& info) {
+  auto rational = [](Rational r) { return json::Value::object().set("num", r.num).set("den", r.den); };
+  json::Value streams = json::Value::array();
+  for (const auto& s : info.streams) {
+    json::Value stream = json::Value::object();
+    stream.set("index", s.index).set("type", s.type).set("codec", s.codec).set("language", s.language).set("title", s.title);
+    if (s.type == "audio") stream.set("channels", s.channels);
+    if (s.type == "attachment") stream.set("filename", s.filename);
+    streams.push(std::move(stream));
   }
-  return out + "\"";
+  json::Value doc = json::Value::object();
+  doc.set("path", info.path.string())
+      .set("video_stream", info.video_index)
+      .set("codec", info.codec)
+      .set("frame_count", info.frame_count)
+      .set("frame_count_method", info.count_method)
+      .set("frame_rate", rational(info.frame_rate))
+      .set("frame_rate_text", info.frame_rate.str())
+      .set("variable_frame_rate", info.variable_rate)
+      .set("width", info.width)
+      .set("height", info.height)
+      .set("pix_fmt", info.pix_fmt)
+      .set("start_time", info.start_time)
+      .set("duration", info.duration)
+      .set("chapters", info.chapters)
+      .set("streams", std::move(streams));
+  return json::dump(doc);
 }
 
-std::string probe_json(const VideoInfo& info) {
-  auto rational = [](Rational r) {
-    return "{\"num\": " + std::to_string(r.num) + ", \"den\": " + std::to_string(r.den) + "}";
-  };
-  auto number = [](double x) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.6f", x);
-    return std::string(buf);
-  };
-  std::ostringstream o;
-  o << "{\n"
-    << "  \"path\": " << json_quote(info.path.string()) << ",\n"
-    << "  \"video_stream\": " << info.video_index << ",\n"
-    << "  \"codec\": " << json_quote(info.codec) << ",\n"
-    << "  \"frame_count\": " << info.frame_count << ",\n"
-    << "  \"frame_count_method\": " << json_quote(info.count_method) << ",\n"
-    << "  \"frame_rate\": " << rational(info.frame_rate) << ",\n"
-    << "  \"frame_rate_text\": " << json_quote(info.frame_rate.str()) << ",\n"
-    << "  \"variable_frame_rate\": " << (info.variable_rate ? "true" : "false") << ",\n"
-    << "  \"width\": " << info.width << ",\n"
-    << "  \"height\": " << info.height << ",\n"
-    << "  \"pix_fmt\": " << json_quote(info.pix_fmt) << ",\n"
-    << "  \"start_time\": " << number(info.start_time) << ",\n"
-    << "  \"duration\": " << number(info.duration) << ",\n"
-    << "  \"chapters\": " << info.chapters << ",\n"
-    << "  \"streams\": [";
-  for (size_t i = 0; i < info.streams.size(); ++i) {
-    const auto& s = info.streams[i];
-    o << (i ? ",\n" : "\n") << "    {\"index\": " << s.index << ", \"type\": " << json_quote(s.type)
-      << ", \"codec\": " << json_quote(s.codec) << ", \"language\": " << json_quote(s.language)
-      << ", \"title\": " << json_quote(s.title);
-    if (s.type == "audio") o << ", \"channels\": " << s.channels;
-    if (s.type == "attachment") o << ", \"filename\": " << json_quote(s.filename);
-    o << "}";
-  }
-  o << (info.streams.empty() ? "]\n" : "\n  ]\n") << "}\n";
-  return o.str();
+std::string probe_make_variables(const VideoInfo& info) {
+  // Only values that need no quoting in make: numbers, rates, codec and pixel format names.
+  std::string text = "# s3d-extract --probe of the pipeline's INPUT (generated; do not edit)\n";
+  const auto var = [&](const char* name, const std::string& value) { text += std::string("S3D_") + name + " := " + value + "\n"; };
+  var("FRAMES", std::to_string(info.frame_count));
+  var("FPS", info.frame_rate.str());
+  var("VARIABLE_RATE", info.variable_rate ? "1" : "0");
+  var("WIDTH", std::to_string(info.width));
+  var("HEIGHT", std::to_string(info.height));
+  var("DURATION", format_real(info.duration));
+  var("START_TIME", format_real(info.start_time));
+  return text;
 }
 
 }  // namespace s3d::media

@@ -58,7 +58,9 @@ VideoInfo probe_video(const fs::path& path, bool count_frames = true);
 // The --probe JSON document (one object, newline-terminated).
 std::string probe_json(const VideoInfo& info);
 
-// JSON string literal with escapes, e.g. "a\"b".
-std::string json_quote(const std::string& text);
+// The same facts as make variable assignments, for Makefile.pipeline to include:
+// S3D_FRAMES, S3D_FPS (num/den), S3D_VARIABLE_RATE (0/1), S3D_WIDTH, S3D_HEIGHT,
+// S3D_DURATION and S3D_START_TIME (seconds).
+std::string probe_make_variables(const VideoInfo& info);
 
 }  // namespace s3d::media

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <numeric>
 
+#include "core/errors.hpp"
+
 namespace s3d::media {
 namespace {
 
@@ -38,6 +40,14 @@ std::optional<Rational> parse_rational(std::string_view text) {
   if (!r.valid()) return std::nullopt;
   const int64_t g = std::gcd(r.num, r.den);
   return Rational{r.num / g, r.den / g};
+}
+
+Rational parse_frame_rate(std::string_view text, const std::string& option) {
+  const auto rate = parse_rational(text);
+  if (!rate || rate->value() > kMaxFrameRate)
+    throw UsageError(option + ": expected a rate such as 24000/1001 or 25, above 0 and at most " +
+                     std::to_string(static_cast<int>(kMaxFrameRate)) + " fps, got '" + std::string(text) + "'");
+  return *rate;
 }
 
 double frame_time(double origin, int64_t index, Rational rate) {

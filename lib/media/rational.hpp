@@ -21,6 +21,13 @@ struct Rational {
 // "30000/1001", "25", "29.97" (-> 2997/100); reduced. Nothing when malformed, zero or negative.
 std::optional<Rational> parse_rational(std::string_view text);
 
+// The highest frame rate s3d accepts (fps); anything above is a typo or a broken stream.
+constexpr double kMaxFrameRate = 1000;
+
+// A frame rate option's value: parse_rational within (0, kMaxFrameRate]; UsageError naming
+// `option` ("--fps: expected a rate such as 24000/1001 or 25, at most 1000 fps, got 'x'").
+Rational parse_frame_rate(std::string_view text, const std::string& option);
+
 // Seconds of frame `index` on a grid of `rate` starting at `origin` seconds.
 double frame_time(double origin, int64_t index, Rational rate);
 

@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "common/errors.hpp"
+#include "core/errors.hpp"
 
 extern char** environ;
 

@@ -1,9 +1,10 @@
 #include "media/video_codec.hpp"
 
+#include <cctype>
 #include <map>
 #include <mutex>
 
-#include "common/errors.hpp"
+#include "core/errors.hpp"
 #include "media/subprocess.hpp"
 
 namespace s3d::media {
@@ -13,10 +14,20 @@ bool is_nvenc(const std::string& codec) { return codec.find("nvenc") != std::str
 
 }  // namespace
 
-void check_codec_name(const std::string& name) {
-  for (const char* known : {"auto", "libx264", "libx265", "h264_nvenc", "hevc_nvenc"})
-    if (name == known) return;
-  throw UsageError("--codec: expected auto, libx264, libx265, h264_nvenc or hevc_nvenc, got '" + name + "'");
+const std::vector<std::string>& codec_names() {
+  static const std::vector<std::string> names = {"auto", "libx264", "libx265", "h264_nvenc", "hevc_nvenc", "ffv1"};
+  return names;
+}
+
+std::string muxer_for(const std::filesystem::path& path, const std::string& option) {
+  std::string ext = path.extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == ".mkv") return "matroska";
+  if (ext == ".mp4") return "mp4";
+  if (ext == ".mov") return "mov";
+  if (ext == ".ts") return "mpegts";
+  throw UsageError(option + " '" + path.string() + "': expected a .mkv, .mp4, .mov or .ts file name, got extension '" +
+                   ext + "'");
 }
 
 bool encoder_works(const std::string& encoder) {
@@ -54,6 +65,11 @@ int default_crf(const std::string& codec) {
 
 std::vector<std::string> encoder_args(const std::string& codec, const std::string& preset, int crf,
                                       const std::string& bitrate, int threads) {
+  if (codec == "ffv1") {  // lossless; GOP 1 so that any frame decodes alone
+    std::vector<std::string> args = {"-c:v", "ffv1", "-level", "3", "-slices", "4", "-slicecrc", "1", "-g", "1"};
+    if (threads > 0) args.insert(args.end(), {"-threads", std::to_string(threads)});
+    return args;
+  }
   std::vector<std::string> args = {"-c:v", codec, "-preset", preset};
   if (!bitrate.empty()) {
     args.insert(args.end(), {"-b:v", bitrate});

@@ -1,12 +1,18 @@
 // Choosing and configuring the video encoder of s3d-encode's segments.
 #pragma once
+#include <filesystem>
 #include <string>
 #include <vector>
 
 namespace s3d::media {
 
-// "auto" | "libx264" | "libx265" | "h264_nvenc" | "hevc_nvenc"; UsageError otherwise.
-void check_codec_name(const std::string& name);
+// The encoders s3d-encode offers: auto, libx264, libx265, h264_nvenc, hevc_nvenc, ffv1
+// (lossless; for depth archives and frame archives).
+const std::vector<std::string>& codec_names();
+
+// ffmpeg's muxer for an output file name: .mkv matroska, .mp4 mp4, .mov mov, .ts mpegts.
+// Throws UsageError naming `option` for other extensions.
+std::string muxer_for(const std::filesystem::path& path, const std::string& option);
 
 // Whether ffmpeg can really encode with `encoder` here: a one-frame test encode (an
 // NVENC encoder listed by ffmpeg still fails without an NVIDIA GPU and driver). Cached.
@@ -21,6 +27,7 @@ std::string encoder_pix_fmt(const std::string& codec, const std::string& pix_fmt
 
 // Encoder arguments: codec, preset, quality (crf >= 0, or bitrate such as "8M"), threads.
 // x264/x265 are deterministic for a given thread count: the same frames give the same bytes.
+// ffv1 ignores preset and quality (lossless, intra-only, sliced).
 std::vector<std::string> encoder_args(const std::string& codec, const std::string& preset, int crf,
                                       const std::string& bitrate, int threads);
 

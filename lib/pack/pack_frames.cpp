@@ -1,22 +1,36 @@
 #include "pack/pack_frames.hpp"
 
-#include "common/errors.hpp"
-#include "common/frame_store.hpp"
-#include "common/image_io.hpp"
-#include "common/parallel.hpp"
+#include "core/errors.hpp"
+#include "core/frame_store.hpp"
+#include "core/parallel.hpp"
+#include "imageio/image_file.hpp"
+#include "pack/pack_pair.hpp"
 
 namespace s3d::pack {
 
-void PackOptions::check() const {
-  if (left_dir.empty()) throw UsageError("missing required option --left (see --help)");
-  if (right_dir.empty()) throw UsageError("missing required option --right (see --help)");
-  if (out_dir.empty()) throw UsageError("missing required option --out (see --help)");
-  if (image_format != "jpg" && image_format != "png")
-    throw UsageError("--image-format: expected jpg or png, got '" + image_format + "'");
-  if (jpeg_quality < 1 || jpeg_quality > 100)
-    throw UsageError("--quality: expected 1..100, got " + std::to_string(jpeg_quality));
-  if (threads < 0) throw UsageError("--threads: expected >= 0, got " + std::to_string(threads));
+const OptionTable<PackOptions>& PackOptions::table() {
+  static const auto table =
+      OptionTable<PackOptions>()
+          .path("left", &PackOptions::left_dir, "Left-eye frame directory", Need::kRequired, "DIR")
+          .path("right", &PackOptions::right_dir, "Right-eye frame directory", Need::kRequired, "DIR")
+          .path("out", &PackOptions::out_dir, "Output frame directory, created if missing", Need::kRequired, "DIR")
+          .nest(&PackOptions::stereo, stereo::format_options("format"))
+          .value<std::optional<cv::Size>>(
+              "pad", &PackOptions::pad,
+              [](std::string_view text, const std::string& option) { return std::optional(parse_size(text, option)); },
+              [](const std::optional<cv::Size>& s) {
+                return s ? std::to_string(s->width) + "x" + std::to_string(s->height) : std::string();
+              },
+              "WxH",
+              "Centre each eye on a black WxH canvas before packing (letterbox/pillarbox, never scaled; error if a "
+              "frame is larger), e.g. 1920x1080")
+          .one_of("image-format", &PackOptions::image_format, {"jpg", "png"}, "Output image format")
+          .number("quality", &PackOptions::jpeg_quality, Bounds{1, 100}, "JPEG quality")
+          .include(FrameStageOptions::table());
+  return table;
 }
+
+void PackOptions::check() const { table().check(*this); }
 
 PackResult pack_frames(const PackOptions& options) {
   options.check();
@@ -72,7 +86,7 @@ PackResult pack_frames(const PackOptions& options) {
           left = pad_to_canvas(left, *options.pad);
           right = pad_to_canvas(right, *options.pad);
         }
-        write_image_atomic(job.out, pack_pair(left, right, options.format, options.order), write_options);
+        write_image_atomic(job.out, pack_pair(left, right, options.stereo), write_options);
       },
       [&](int64_t done) {
         if (options.progress) options.progress(done, total);

@@ -5,28 +5,23 @@
 #include <optional>
 #include <string>
 
-#include "common/frame_range.hpp"
-#include "common/progress.hpp"
-#include "pack/stereo_format.hpp"
+#include "core/frame_stage_options.hpp"
+#include "stereo/stereo_format.hpp"
 
 namespace s3d::pack {
 
 namespace fs = std::filesystem;
 
-struct PackOptions {
-  fs::path left_dir;                      // left-eye frame store (required)
-  fs::path right_dir;                     // right-eye frame store (required)
-  fs::path out_dir;                       // packed frame store, created if missing (required)
-  Format format = Format::kHalfSideBySide;  // layout, default hsbs
-  Order order = Order::kLeftFirst;        // which eye comes first, default left-first
-  std::optional<cv::Size> pad;            // centre each eye on a black canvas of this size first
-  std::string image_format = "jpg";       // output encoding: "jpg" or "png" (default jpg)
-  int jpeg_quality = 95;                  // JPEG quality 1..100, default 95
-  FrameRange range;                       // frames to pack; default every left frame present
-  bool force = false;                     // repack frames whose output exists
-  int threads = 0;                        // worker threads, 0 = every core
-  ProgressFn progress;                    // called after each frame (may be empty)
+struct PackOptions : FrameStageOptions {
+  fs::path left_dir;                    // --left: left-eye frame store (required)
+  fs::path right_dir;                   // --right: right-eye frame store (required)
+  fs::path out_dir;                     // --out: packed frame store, created if missing (required)
+  stereo::StereoFormat stereo;          // --format (default hsbs), --order (default left-first)
+  std::optional<cv::Size> pad;          // --pad WxH: centre each eye on a black canvas first; default none
+  std::string image_format = "jpg";     // --image-format: jpg | png, default jpg
+  int jpeg_quality = 95;                // --quality: JPEG quality 1..100, default 95
 
+  static const OptionTable<PackOptions>& table();
   // Throws UsageError for invalid values (before any frame is read).
   void check() const;
 };

@@ -1,11 +1,9 @@
 #include "parallax/depth_input.hpp"
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "common/errors.hpp"
-#include "common/image_io.hpp"
-#include "parallax/png_reader.hpp"
+#include "core/errors.hpp"
+#include "imageio/image_file.hpp"
 
 namespace s3d::parallax {
 namespace {
@@ -19,6 +17,17 @@ std::string describe_type(const cv::Mat& m) {
 
 }  // namespace
 
+const OptionTable<DepthShaping>& DepthShaping::table() {
+  static const auto table =
+      OptionTable<DepthShaping>()
+          .number("edge-dilation", &DepthShaping::edge_dilation, Bounds{0, 64},
+                  "Grow near regions of the depth map by N px before warping (keeps foreground edges whole with "
+                  "estimated depth; 2-3 is typical)")
+          .number("depth-blur", &DepthShaping::blur_sigma, Bounds{0, 50},
+                  "Gaussian blur sigma in px applied to the depth map after dilation, 0 = off", "SIGMA");
+  return table;
+}
+
 cv::Mat read_depth(const fs::path& path) {
   cv::Mat raw;
   read_depth_into(path, raw);
@@ -26,7 +35,7 @@ cv::Mat read_depth(const fs::path& path) {
 }
 
 void read_depth_into(const fs::path& path, cv::Mat& raw) {
-  read_image_into(path, cv::IMREAD_UNCHANGED, raw);
+  read_image_into(path, kReadUnchanged, raw);
   if ((raw.depth() != CV_8U && raw.depth() != CV_16U) || raw.channels() == 2)
     throw Error("depth map '" + path.string() + "': expected 8- or 16-bit grayscale, got " + describe_type(raw));
   if (raw.channels() > 1) cv::extractChannel(raw, raw, 0);

@@ -4,6 +4,9 @@
 #pragma once
 #include <filesystem>
 #include <opencv2/core.hpp>
+#include <string>
+
+#include "core/option_table.hpp"
 
 namespace s3d::parallax {
 
@@ -11,7 +14,10 @@ namespace fs = std::filesystem;
 
 struct DepthShaping {
   int edge_dilation = 0;  // px: grow nearer regions by this radius before warping, 0..64, default 0
-  float blur_sigma = 0;   // px: Gaussian blur sigma applied after dilation, 0 = none, default 0
+  float blur_sigma = 0;   // px: Gaussian blur sigma applied after dilation, 0..50, 0 = none, default 0
+
+  // --edge-dilation, --depth-blur.
+  static const OptionTable<DepthShaping>& table();
 };
 
 // Reads a depth file unchanged; throws Error naming it unless it is 8- or 16-bit with one

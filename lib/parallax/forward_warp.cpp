@@ -14,7 +14,7 @@
 #include <limits>
 #include <vector>
 
-#include "common/parallel.hpp"
+#include "core/parallel.hpp"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>

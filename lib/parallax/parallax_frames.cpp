@@ -4,15 +4,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <opencv2/imgcodecs.hpp>
 
-#include "common/atomic_file.hpp"
-#include "common/errors.hpp"
-#include "common/frame_store.hpp"
-#include "common/image_io.hpp"
-#include "common/parallel.hpp"
-#include "parallax/fast_png.hpp"
-#include "parallax/png_reader.hpp"
+#include "core/errors.hpp"
+#include "core/frame_store.hpp"
+#include "core/parallel.hpp"
+#include "imageio/image_file.hpp"
 
 namespace s3d::parallax {
 namespace {
@@ -25,16 +21,13 @@ struct Job {
 
 fs::path eye_dir(const fs::path& out, Eye eye) { return out / (eye == Eye::kLeft ? "left" : "right"); }
 
-// Writes an eye PNG atomically. Level 1 (the default, for intermediate files) uses the
-// literal-only encoder of fast_png.hpp; other levels go through OpenCV/libpng/zlib.
-void write_eye_png(const fs::path& path, const cv::Mat& image, int png_compression) {
-  if (png_compression == 1) {
-    thread_local FastPngEncoder encoder;  // per worker: its ~20 MB of buffers stay mapped
-    const auto bytes = encoder.encode(image);
-    write_file_atomic(path, bytes.data, bytes.size);
-    return;
-  }
-  write_image_atomic(path, image, ImageWriteOptions{95, png_compression});
+// Level 1 (the default, for intermediate files) is the fast literal-only encoder; other
+// levels go through OpenCV/libpng/zlib.
+ImageWriteOptions eye_png_options(int png_compression) {
+  ImageWriteOptions o;
+  o.png_compression = png_compression;
+  o.fast_png = png_compression == 1;
+  return o;
 }
 
 // Sets OpenCV's thread count for a scope, then restores it.
@@ -80,35 +73,38 @@ std::vector<Job> plan_jobs(const ParallaxOptions& options, ParallaxResult& resul
   return jobs;
 }
 
-void check_range(const char* option, double value, double lo, double hi) {
-  if (value >= lo && value <= hi) return;  // (false for NaN)
-  char text[160];
-  std::snprintf(text, sizeof text, "%s: expected %g..%g, got %g", option, lo, hi, value);
-  throw UsageError(text);
-}
-
 }  // namespace
 
-void ParallaxOptions::check() const {
-  check_inputs_and_parameters();
-  if (out_dir.empty()) throw UsageError("missing required option --out (see --help)");
+const OptionTable<ParallaxOptions>& ParallaxOptions::table() {
+  static const auto table =
+      OptionTable<ParallaxOptions>()
+          .path("frames", &ParallaxOptions::frames_dir, "Source frame directory, 8-bit PNG/JPG", Need::kRequired, "DIR")
+          .path("depth", &ParallaxOptions::depth_dir,
+                "Depth map directory, one 8/16-bit grayscale image per frame index, 0 = farthest, max = nearest; other "
+                "sizes are resized", Need::kRequired, "DIR")
+          .path("out", &ParallaxOptions::out_dir,
+                "Output directory; eyes go to OUT/left and OUT/right (required unless --benchmark)", Need::kOptional, "DIR")
+          .nest(&ParallaxOptions::synthesis, SynthesisParams::table())
+          .nest(&ParallaxOptions::shaping, DepthShaping::table())
+          .number("png-compression", &ParallaxOptions::png_compression, Bounds{0, 9},
+                  "Compression of the eye PNGs: 1 = a fast literal-only encoder (they are intermediate files); 0, 2..9 "
+                  "= zlib at that level")
+          .number("benchmark", &ParallaxOptions::benchmark, Bounds{0, 100000},
+                  "Write nothing: time the in-process work (depth preparation + requested eyes) on the first frame in "
+                  "range N times, print 'ms_per_frame MEDIAN min MIN' to stdout; 0 = off")
+          .include(FrameStageOptions::table());
+  return table;
 }
 
-void ParallaxOptions::check_inputs_and_parameters() const {
-  if (frames_dir.empty()) throw UsageError("missing required option --frames (see --help)");
-  if (depth_dir.empty()) throw UsageError("missing required option --depth (see --help)");
-  check_range("--parallax", synthesis.parallax, 0, 1000);
-  check_range("--convergence", synthesis.convergence, 0, 1);
-  check_range("--inpaint-radius", synthesis.inpaint_radius, 1, 50);
-  check_range("--edge-dilation", shaping.edge_dilation, 0, 64);
-  check_range("--depth-blur", shaping.blur_sigma, 0, 50);
-  check_range("--png-compression", png_compression, 0, 9);
-  if (threads < 0) throw UsageError("--threads: expected >= 0, got " + std::to_string(threads));
+void ParallaxOptions::check() const {
+  table().check(*this);
+  if (out_dir.empty() && benchmark == 0) throw UsageError("missing required option --out (see --help)");
 }
 
 ParallaxResult synthesize_frames(const ParallaxOptions& options) {
   options.check();
   ParallaxResult result;
+  if (options.benchmark > 0) throw UsageError("--benchmark: call benchmark_frame (writes nothing) instead");
   const std::vector<Job> jobs = plan_jobs(options, result);
   if (jobs.empty()) return result;
   for (Eye eye : {Eye::kLeft, Eye::kRight})
@@ -131,13 +127,14 @@ ParallaxResult synthesize_frames(const ParallaxOptions& options) {
         // cost a page fault per 4 KiB.
         thread_local cv::Mat frame, raw_depth, depth;
         thread_local StereoViews views;
-        read_image_into(job.frame, cv::IMREAD_COLOR, frame);
+        read_image_into(job.frame, kReadColor, frame);
         read_depth_into(job.depth, raw_depth);
         prepare_depth(raw_depth, frame.size(), options.shaping, job.depth.string(), depth);
         synthesize_views(frame, depth, options.synthesis, row_threads, views);
         // Only missing eyes are written: a frame interrupted between its two writes keeps its first eye.
-        if (job.left) write_eye_png(frame_path(eye_dir(options.out_dir, Eye::kLeft), job.index, ".png"), views.left, options.png_compression);
-        if (job.right) write_eye_png(frame_path(eye_dir(options.out_dir, Eye::kRight), job.index, ".png"), views.right, options.png_compression);
+        const ImageWriteOptions png = eye_png_options(options.png_compression);
+        if (job.left) write_image_atomic(frame_path(eye_dir(options.out_dir, Eye::kLeft), job.index, ".png"), views.left, png);
+        if (job.right) write_image_atomic(frame_path(eye_dir(options.out_dir, Eye::kRight), job.index, ".png"), views.right, png);
       },
       [&](int64_t done) {
         if (options.progress) options.progress(done, total);
@@ -146,8 +143,9 @@ ParallaxResult synthesize_frames(const ParallaxOptions& options) {
   return result;
 }
 
-BenchmarkResult benchmark_frame(const ParallaxOptions& options, int repeats) {
-  options.check_inputs_and_parameters();
+BenchmarkResult benchmark_frame(const ParallaxOptions& options) {
+  options.check();
+  const int repeats = options.benchmark;
   if (repeats < 1) throw UsageError("--benchmark: expected a repeat count >= 1, got " + std::to_string(repeats));
   require_directory(options.frames_dir, "frame");
   require_directory(options.depth_dir, "depth");
@@ -156,7 +154,7 @@ BenchmarkResult benchmark_frame(const ParallaxOptions& options, int repeats) {
   const auto& first = frames.front();
   const auto depth_path = find_frame(options.depth_dir, first.index);
   if (!depth_path) throw Error("frame " + std::to_string(first.index) + " has no depth map in '" + options.depth_dir.string() + "'");
-  const cv::Mat frame = read_image(first.path, cv::IMREAD_COLOR);
+  const cv::Mat frame = read_image(first.path, kReadColor);
   const cv::Mat raw = read_depth(*depth_path);
   const int threads = resolve_threads(options.threads);
 

@@ -3,8 +3,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "common/frame_range.hpp"
-#include "common/progress.hpp"
+#include "core/frame_stage_options.hpp"
 #include "parallax/depth_input.hpp"
 #include "parallax/synthesize_views.hpp"
 
@@ -12,22 +11,19 @@ namespace s3d::parallax {
 
 namespace fs = std::filesystem;
 
-struct ParallaxOptions {
-  fs::path frames_dir;        // source frames, 8-bit PNG/JPG, colour or grayscale (required)
-  fs::path depth_dir;         // one depth map per frame, same index (required)
-  fs::path out_dir;           // receives left/ and right/ (required)
+struct ParallaxOptions : FrameStageOptions {
+  fs::path frames_dir;        // --frames: source frames, 8-bit PNG/JPG, colour or grayscale (required)
+  fs::path depth_dir;         // --depth: one depth map per frame, same index (required)
+  fs::path out_dir;           // --out: receives left/ and right/ (required unless benchmark)
   SynthesisParams synthesis;  // method and geometry (parallax 0..1000 px, convergence 0..1, ...)
   DepthShaping shaping;       // edge dilation 0..64 px, blur sigma 0..50 px (defaults 0 = off)
-  int png_compression = 1;    // eye PNGs: 1 = fast_png encoder (default, intermediate files), 0/2..9 = zlib level
-  FrameRange range;           // frames to process; default every frame present
-  bool force = false;         // redo frames whose eye images exist
-  int threads = 0;            // worker threads, 0 = every core
-  ProgressFn progress;        // called after each frame (may be empty)
+  int png_compression = 1;    // --png-compression 0..9: 1 = the fast literal-only encoder (default,
+                              //   intermediate files), others = that zlib level
+  int benchmark = 0;          // --benchmark N: write nothing, time the in-process work N times instead
 
+  static const OptionTable<ParallaxOptions>& table();
   // Throws UsageError for invalid values (before any file is touched).
   void check() const;
-  // The same without requiring out_dir (for benchmark_frame, which writes nothing).
-  void check_inputs_and_parameters() const;
 };
 
 struct ParallaxResult {
@@ -45,9 +41,9 @@ struct BenchmarkResult {
   int64_t frame = 0;  // the frame that was timed
 };
 
-// Times the in-process work on the first frame in range `repeats` times (out_dir unused,
-// nothing written):
-// depth conversion/resizing/shaping and the requested eyes, from decoded images.
-BenchmarkResult benchmark_frame(const ParallaxOptions& options, int repeats);
+// Times the in-process work on the first frame in range options.benchmark times (out_dir
+// unused, nothing written): depth conversion/resizing/shaping and the requested eyes, from
+// decoded images.
+BenchmarkResult benchmark_frame(const ParallaxOptions& options);
 
 }  // namespace s3d::parallax

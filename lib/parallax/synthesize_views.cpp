@@ -18,6 +18,24 @@ cv::Mat make_view(const cv::Mat& frame, const cv::Mat& depth, const SynthesisPar
 
 }  // namespace
 
+const OptionTable<SynthesisParams>& SynthesisParams::table() {
+  static const auto table =
+      OptionTable<SynthesisParams>()
+          .choice("method", &SynthesisParams::method, method_names(),
+                  "forward (z-ordered forward warp, background-side hole filling) | remap (the article's method 1) | "
+                  "shift (its method 2: whole-pixel shift + inpainting)")
+          .number("parallax", &SynthesisParams::parallax, Bounds{0, 1000},
+                  "Per-eye shift in px at the nearest depth: s = PX * (d - C); eyes are 2s apart", "PX")
+          .number("convergence", &SynthesisParams::convergence, Bounds{0, 1},
+                  "Depth that stays on the screen plane (0 = farthest: everything pops out)", "C")
+          .choice("synthesize", &SynthesisParams::synthesize, eyes_names(),
+                  "Which eyes to make; a single synthesized eye moves by the full 2s, the other eye is the untouched "
+                  "frame (point s3d-pack at --frames for it)")
+          .choice("interpolation", &SynthesisParams::interpolation, interpolation_names(), "remap only: resampling")
+          .number("inpaint-radius", &SynthesisParams::inpaint_radius, Bounds{1, 50}, "shift only: inpainting radius in px");
+  return table;
+}
+
 StereoViews synthesize_views(const cv::Mat& frame, const cv::Mat& depth, const SynthesisParams& params,
                              int threads) {
   StereoViews views;

@@ -2,17 +2,21 @@
 #pragma once
 #include <opencv2/core.hpp>
 
+#include "core/option_table.hpp"
 #include "parallax/view_geometry.hpp"
 
 namespace s3d::parallax {
 
 struct SynthesisParams {
   Method method = Method::kForward;  // forward (default) | remap | shift
-  float parallax = 15;               // px: per-eye shift at the nearest depth (convergence 0), default 15
+  float parallax = 15;               // px: per-eye shift at the nearest depth (convergence 0), 0..1000, default 15
   float convergence = 0;             // depth on the screen plane, 0..1, default 0 (farthest)
   Eyes synthesize = Eyes::kBoth;     // which eyes to make; a single one moves by the full disparity
   int interpolation = 1;             // remap only: cv::INTER_* (default 1 = linear)
-  int inpaint_radius = 2;            // shift only: inpainting radius in px, default 2
+  int inpaint_radius = 2;            // shift only: inpainting radius in px, 1..50, default 2
+
+  // --method, --parallax, --convergence, --synthesize, --interpolation, --inpaint-radius.
+  static const OptionTable<SynthesisParams>& table();
 };
 
 struct StereoViews {

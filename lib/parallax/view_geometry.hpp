@@ -3,19 +3,17 @@
 #pragma once
 #include <string>
 
+#include "core/enum_names.hpp"
+
 namespace s3d::parallax {
 
 enum class Method { kForward, kRemap, kShift };
 enum class Eyes { kBoth, kLeft, kRight };
 enum class Eye { kLeft, kRight };
 
-// "forward" | "remap" | "shift"; throws UsageError naming `option` otherwise.
-Method parse_method(const std::string& text, const std::string& option = "--method");
-std::string method_name(Method method);
-// "both" | "left" | "right".
-Eyes parse_eyes(const std::string& text, const std::string& option = "--synthesize");
-// "nearest" | "linear" | "cubic" | "lanczos4" -> cv::INTER_*.
-int parse_interpolation(const std::string& text, const std::string& option = "--interpolation");
+const EnumNames<Method>& method_names();      // forward remap shift
+const EnumNames<Eyes>& eyes_names();          // both left right
+const EnumNames<int>& interpolation_names();  // nearest linear cubic lanczos4 -> cv::INTER_*
 
 inline bool makes_eye(Eyes synthesize, Eye eye) {
   return synthesize == Eyes::kBoth || (synthesize == Eyes::kLeft) == (eye == Eye::kLeft);

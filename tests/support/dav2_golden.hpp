@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "support/skip.hpp"
 #include "support/test_support.hpp"
 
 namespace s3d::test {
@@ -38,10 +39,3 @@ inline cv::Mat golden_depth(const std::string& name) {
 }
 
 }  // namespace s3d::test
-
-// Ends the test case with a warning when ../shared is absent (Catch2 2.x has no SKIP).
-#define SKIP_WITHOUT_SHARED()                                        \
-  if (s3d::test::golden_dir().empty()) {                              \
-    WARN("../shared is absent: Depth-Anything-V2 golden data missing, test skipped"); \
-    return;                                                           \
-  }

@@ -1,5 +1,9 @@
 #include "support/test_support.hpp"
 
+#include <cstdlib>
+
+#include "support/skip.hpp"
+
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <spawn.h>
@@ -57,9 +61,17 @@ fs::path source_dir() { return S3D_SOURCE_DIR; }
 
 fs::path shared_dir() {
   std::error_code ec;
-  fs::path p = fs::weakly_canonical(fs::path(S3D_SHARED_DIR), ec);
+  const char* env = std::getenv("S3D_SHARED_DIR");
+  fs::path p = fs::weakly_canonical(fs::path(env && *env ? env : S3D_SHARED_DIR), ec);
   return fs::is_directory(p / "golden", ec) ? p : fs::path();
 }
+
+namespace {
+std::atomic<int> skips{0};
+}  // namespace
+
+int skipped_count() { return skips; }
+void count_skip() { ++skips; }
 
 static std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -51,7 +51,8 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
 
 fs::path bin_dir();
 fs::path source_dir();
-// ../shared beside the checkout; empty if it is absent (tests then SKIP with a message).
+// ../shared beside the checkout ($S3D_SHARED_DIR instead, when set); empty if it is absent
+// (tests then skip, see skip.hpp).
 fs::path shared_dir();
 
 // Largest absolute per-element difference of two same-size, same-type images.

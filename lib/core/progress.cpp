@@ -1,0 +1,70 @@
+#include "core/progress.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace s3d {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string frame_summary(int64_t written, const std::string& done_what, int64_t skipped, double seconds) {
+  char buf[256];
+  int n = std::snprintf(buf, sizeof buf, "%lld frames %s, %lld already present, %.2f s", static_cast<long long>(written),
+                        done_what.c_str(), static_cast<long long>(skipped), seconds);
+  if (written > 0 && n > 0 && n < static_cast<int>(sizeof buf))
+    std::snprintf(buf + n, sizeof buf - n, " (%.1f fps)", written / std::max(seconds, 1e-9));
+  return buf;
+}
+
+StderrProgress::StderrProgress(std::string tool, bool quiet, std::string unit, double max_per_second)
+    : tool_(std::move(tool)),
+      unit_(std::move(unit)),
+      quiet_(quiet),
+      tty_(::isatty(STDERR_FILENO) == 1),
+      min_interval_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::duration<double>(1.0 / max_per_second))),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_ - min_interval_) {}
+
+std::string StderrProgress::format_duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?:??:??";
+  long s = std::lround(seconds);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+  return buf;
+}
+
+void StderrProgress::update(int64_t done, int64_t total) {
+  if (quiet_ || !tty_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_ < min_interval_ && done < total) return;
+  last_ = now;
+  const double elapsed = seconds_since(start_);
+  const double rate = elapsed > 0 ? done / elapsed : 0;
+  const double eta = rate > 0 ? (total - done) / rate : NAN;
+  std::fprintf(stderr, "\r%s: %lld/%lld %s  %.1f %s/s  ETA %s\033[K", tool_.c_str(), static_cast<long long>(done),
+               static_cast<long long>(total), unit_.c_str(), rate, unit_ == "frames" ? "f" : unit_.c_str(),
+               format_duration(eta).c_str());
+  std::fflush(stderr);
+  printed_ = true;
+}
+
+void StderrProgress::finish(const std::string& summary) {
+  if (quiet_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (printed_) std::fputs("\r\033[K", stderr);
+  std::fprintf(stderr, "%s: %s\n", tool_.c_str(), summary.c_str());
+  std::fflush(stderr);
+}
+
+ProgressFn StderrProgress::callback() {
+  return [this](int64_t done, int64_t total) { update(done, total); };
+}
+
+}  // namespace s3d

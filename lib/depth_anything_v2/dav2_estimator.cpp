@@ -1,0 +1,124 @@
+#include "depth_anything_v2/dav2_estimator.hpp"
+
+#include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
+#include <c10/core/InferenceMode.h>
+#include <torch/cuda.h>
+
+#include <cstring>
+
+#include "core/errors.hpp"
+#include "core/parallel.hpp"
+#include "depth_anything_v2/depth_anything_v2.hpp"
+
+namespace s3d::dav2 {
+
+const EnumNames<Device>& device_names() {
+  static const EnumNames<Device> names = {{Device::kAuto, "auto"}, {Device::kCpu, "cpu"}, {Device::kCuda, "cuda"}};
+  return names;
+}
+
+const EnumNames<Precision>& precision_names() {
+  static const EnumNames<Precision> names = {
+      {Precision::kFp32, "fp32"}, {Precision::kFp16, "fp16"}, {Precision::kBf16, "bf16"}};
+  return names;
+}
+
+const OptionTable<Dav2Options>& Dav2Options::table() {
+  static const auto table =
+      OptionTable<Dav2Options>()
+          .choice("device", &Dav2Options::device, device_names(), "auto (CUDA if available) | cpu | cuda")
+          .choice("precision", &Dav2Options::precision, precision_names(),
+                  "fp32 | fp16 | bf16 (fp16/bf16: CUDA autocast; the CPU runs fp32 only)")
+          .number("input-size", &Dav2Options::input_size, Bounds{kPatchSize, 4088},
+                  "Depth-Anything-V2 network input: short side in pixels (rounded to a multiple of 14)", "PX");
+  return table;
+}
+
+torch::Device resolve_device(Device requested) {
+  if (requested == Device::kCpu) return torch::kCPU;
+  if (requested == Device::kCuda) {
+    if (!torch::cuda::is_available()) throw UsageError("--device cuda: no CUDA device available (LibTorch sees none)");
+    return torch::kCUDA;
+  }
+  return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+}
+
+void Dav2Options::check() const {
+  table().check(*this);
+  if (threads < 0) throw UsageError("--threads: expected >= 0, got " + std::to_string(threads));
+  if (precision != Precision::kFp32 && resolve_device(device).is_cpu())
+    throw UsageError("--precision " + precision_names().name(precision) +
+                     " needs a CUDA device; on the CPU s3d-depth runs fp32");
+  std::error_code ec;
+  if (checkpoint.empty() || !std::filesystem::is_regular_file(checkpoint, ec))
+    throw Error("checkpoint " + checkpoint.string() + " not found");
+}
+
+struct Dav2Estimator::Model {
+  DepthAnythingV2 net{nullptr};
+};
+
+Dav2Estimator::Dav2Estimator(Dav2Options options) : options_(std::move(options)), device_(torch::kCPU) {
+  options_.check();
+  device_ = resolve_device(options_.device);
+}
+
+Dav2Estimator::~Dav2Estimator() = default;
+
+void Dav2Estimator::load() {
+  if (model_) return;
+  // LibTorch starts with one intra-op thread here unless told otherwise.
+  at::set_num_threads(resolve_threads(options_.threads));
+  auto model = std::make_unique<Model>();
+  model->net = load_depth_anything_v2(options_.checkpoint);
+  model->net->to(device_);
+  model_ = std::move(model);
+}
+
+std::string Dav2Estimator::name() const {
+  return model_ ? "dav2-" + model_->net->config.encoder : std::string("dav2");
+}
+
+torch::Tensor Dav2Estimator::run_batch(const std::vector<cv::Mat>& frames) {
+  std::vector<torch::Tensor> inputs;
+  for (const auto& frame : frames) inputs.push_back(image_to_tensor(frame, options_.input_size));
+  auto batch = torch::stack(inputs).to(device_);
+  const bool autocast = device_.is_cuda() && options_.precision != Precision::kFp32;
+  if (autocast) {
+    at::autocast::set_enabled(true);
+    at::autocast::set_autocast_gpu_dtype(options_.precision == Precision::kFp16 ? torch::kHalf : torch::kBFloat16);
+  }
+  torch::Tensor depth;
+  try {
+    depth = model_->net->forward(batch).to(torch::kFloat);
+  } catch (...) {
+    if (autocast) at::autocast::set_enabled(false), at::autocast::clear_cache();
+    throw;
+  }
+  if (autocast) at::autocast::set_enabled(false), at::autocast::clear_cache();
+  return resize_to_frame(depth, frames.front().size()).to(torch::kCPU).contiguous();
+}
+
+std::vector<cv::Mat> Dav2Estimator::estimate(const std::vector<cv::Mat>& bgr_frames) {
+  load();
+  c10::InferenceMode inference;  // no autograd bookkeeping at all
+  std::vector<cv::Mat> out;
+  // Consecutive frames of one size form one batch (a video's frames all do).
+  for (size_t begin = 0; begin < bgr_frames.size();) {
+    size_t end = begin + 1;
+    while (end < bgr_frames.size() && bgr_frames[end].size() == bgr_frames[begin].size()) ++end;
+    const std::vector<cv::Mat> group(bgr_frames.begin() + begin, bgr_frames.begin() + end);
+    const auto depth = run_batch(group);
+    for (int64_t i = 0; i < depth.size(0); ++i) {
+      const cv::Size size = group[i].size();
+      cv::Mat map(size, CV_32FC1);
+      std::memcpy(map.data, depth[i].data_ptr<float>(), sizeof(float) * size.area());
+      out.push_back(map);
+    }
+    begin = end;
+  }
+  return out;
+}
+
+}  // namespace s3d::dav2

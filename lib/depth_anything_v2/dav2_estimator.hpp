@@ -1,0 +1,64 @@
+// Depth-Anything-V2 as a DepthEstimator: infer_image for a batch of frames, on CPU or CUDA.
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <torch/types.h>
+
+#include "core/option_table.hpp"
+#include "depth_anything_v2/preprocess.hpp"
+#include "depth_stage/depth_estimator.hpp"
+
+namespace s3d::dav2 {
+
+enum class Device { kAuto, kCpu, kCuda };
+enum class Precision { kFp32, kFp16, kBf16 };
+
+const EnumNames<Device>& device_names();        // auto cpu cuda
+const EnumNames<Precision>& precision_names();  // fp32 fp16 bf16
+
+struct Dav2Options {
+  std::filesystem::path checkpoint;     // official torch.save .pth file (required)
+  Device device = Device::kAuto;        // auto = CUDA when available, else CPU
+  Precision precision = Precision::kFp32;  // fp16/bf16: CUDA autocast only; the CPU runs fp32
+  int input_size = kDefaultInputSize;   // short side of the network input, pixels, 14..4088, default 518
+  int threads = 0;                      // CPU intra-op threads, 0 = every core (the tool's --threads)
+
+  // --device, --precision, --input-size.
+  static const OptionTable<Dav2Options>& table();
+  // Throws UsageError for invalid values or a precision the resolved device cannot run,
+  // Error if the checkpoint file does not exist. Cheap: the model is not loaded.
+  void check() const;
+};
+
+// The device `requested` resolves to here (auto -> CUDA if torch::cuda::is_available()).
+torch::Device resolve_device(Device requested);
+
+class Dav2Estimator : public depth_stage::DepthEstimator {
+ public:
+  // Checks the options; the network is loaded by load() or the first estimate() call, so
+  // a run whose frames are all done, or whose inputs are bad, never pays for it.
+  explicit Dav2Estimator(Dav2Options options);
+  ~Dav2Estimator() override;
+
+  // Loads the checkpoint (once). Throws Error naming the file on any problem.
+  void load();
+
+  // Frames of equal size are run as one batch; each result is CV_32FC1 at its frame's size.
+  std::vector<cv::Mat> estimate(const std::vector<cv::Mat>& bgr_frames) override;
+  // "dav2-vits" etc. ("dav2" before loading).
+  std::string name() const override;
+
+  torch::Device device() const { return device_; }
+
+ private:
+  torch::Tensor run_batch(const std::vector<cv::Mat>& frames);
+
+  struct Model;
+  Dav2Options options_;
+  torch::Device device_;
+  std::unique_ptr<Model> model_;
+};
+
+}  // namespace s3d::dav2

@@ -1,0 +1,50 @@
+// The depth stage (s3d-depth) without the network: runs a DepthEstimator over a frame
+// store and writes one 16-bit depth PNG + JSON sidecar per frame, normalized over time.
+// The tool (tools/s3d-depth.cpp) picks the estimator (heuristic or Depth-Anything-V2) and
+// calls run_depth_stage. Output format and normalization: docs/depth-maps.md.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string_view>
+
+#include "core/frame_stage_options.hpp"
+#include "depth_stage/depth_estimator.hpp"
+#include "depth_stage/normalization.hpp"
+
+namespace s3d::depth_stage {
+
+namespace fs = std::filesystem;
+
+struct DepthStageOptions : FrameStageOptions {  // progress: after each frame written; `global`'s
+                                                // second pass then counts its rewrites
+  fs::path frames_dir;                   // --frames: input frame store, 8-bit images (required)
+  fs::path out_dir;                      // --out: depth frame store, created if missing (required)
+  int batch = 1;                         // frames per estimate() call, 1..256
+  Normalize normalize = Normalize::kEma; // --normalize frame|ema|global, default ema
+  double ema_alpha = 0.05;               // EMA shrink rate per frame, (0, 1]; 1 = like frame
+  double ema_dead_band = 0.05;           // EMA hysteresis: fraction of its width the frame's
+                                         // range may lie inside it without shrinking it, [0, 0.5)
+  double scene_cut_threshold = 0.45;     // HSV-histogram Bhattacharyya distance to the previous
+                                         // frame above which a scene cut resets the EMA, (0, 1];
+                                         // 1 = never
+
+  static const OptionTable<DepthStageOptions>& table();
+  // Throws UsageError for invalid values (before anything is read).
+  void check() const;
+};
+
+struct DepthStageResult {
+  int64_t written = 0;     // frames estimated and written now
+  int64_t skipped = 0;     // frames whose output was already present
+  int64_t scene_cuts = 0;  // scene cuts detected among the frames written now
+  int64_t renormalized = 0;  // frames rewritten by `global`'s second pass (incl. ones written now)
+};
+
+// Runs `estimator` over every frame in range that lacks an output (all with `force`), in
+// frame order, `batch` frames per call, decoding the next batch and encoding the previous
+// one while the estimator works. Options and inputs (frames dir, every frame's header, the
+// sidecar an `ema` resume continues from) are validated before the estimator is called or
+// anything is written. Throws UsageError / Error naming the option, file or frame.
+DepthStageResult run_depth_stage(const DepthStageOptions& options, DepthEstimator& estimator);
+
+}  // namespace s3d::depth_stage

@@ -1,0 +1,25 @@
+// How one left/right pair becomes one packed 3D frame (layouts: stereo/stereo_format.hpp).
+#pragma once
+#include <opencv2/core.hpp>
+#include <string_view>
+
+#include "stereo/stereo_format.hpp"
+
+namespace s3d::pack {
+
+// Centres `eye` on a black canvas of `canvas` size (letterbox/pillarbox, never scales).
+// Throws Error if the eye is larger than the canvas.
+cv::Mat pad_to_canvas(const cv::Mat& eye, cv::Size canvas);
+
+// Red-cyan anaglyph of two 8-bit BGR eyes (red from `first`); `dubois` = least-squares
+// matrices, else plain colour.
+cv::Mat make_anaglyph(const cv::Mat& first, const cv::Mat& second, bool dubois);
+
+// Packs one pair (8-bit BGR, equal sizes) into `format`. Half layouts downscale with
+// INTER_AREA; odd sizes give the second eye the extra column or row.
+cv::Mat pack_pair(const cv::Mat& left, const cv::Mat& right, const stereo::StereoFormat& format);
+
+// "WIDTHxHEIGHT" with positive integers (e.g. 1920x1080); UsageError naming `option`.
+cv::Size parse_size(std::string_view text, std::string_view option);
+
+}  // namespace s3d::pack

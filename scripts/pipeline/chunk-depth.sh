@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The kept depth maps of one chunk: WORK/depth/<chunk>/ holds depth.mkv (the chunk's 16-bit
+# depth maps, lossless FFV1) and the JSON sidecars; redone only when the source or the depth
+# parameters change. Usage: chunk-depth.sh CHUNK STAMP, where STAMP is the depth stamp to
+# write when done, and the stage's parameter stamps follow as further arguments.
+# shellcheck source=scripts/pipeline/common.sh
+. "$(dirname "$0")/common.sh"
+stamp=$2
+shift 2
+cat "$@" >"$depth_dir.want"
+keep_if_same "$depth_dir.want" "$depth_dir"
+if [ ! -s "$depth_dir/depth.mkv" ]; then
+  extract_chunk
+  model=()
+  if [ "$S3D_MODEL" != auto ]; then model=(--model "$S3D_MODEL"); fi
+  run "$S3D_BIN/s3d-depth" --frames "$chunk_dir/frames" --out "$depth_dir" --range "$first:$end" "${model[@]}" \
+    --normalize "$S3D_NORMALIZE" --threads "$S3D_THREADS" --quiet
+  # Packed losslessly (about 3x smaller than the PNGs); the PNGs go only once it is on disk.
+  run "$S3D_BIN/s3d-encode" --frames "$depth_dir" --out "$depth_dir/depth.mkv" --range "$first:$end" \
+    --fps "$S3D_FPS" --codec ffv1 --threads "$S3D_THREADS" --force --quiet
+fi
+find "$depth_dir" -maxdepth 1 -name '[0-9]*.png' -delete
+mv "$depth_dir.want" "$stamp"

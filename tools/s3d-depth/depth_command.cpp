@@ -1,0 +1,128 @@
+#include "s3d-depth/depth_command.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <memory>
+
+#include "cli/command_line.hpp"
+#include "depth_stage/heuristic_depth.hpp"
+#if S3D_HAVE_DAV2
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+#include "random_checkpoint/random_checkpoint.hpp"
+#endif
+
+namespace s3d::tools {
+
+const OptionTable<RandomCheckpointOptions>& RandomCheckpointOptions::table() {
+  static const auto table =
+      OptionTable<RandomCheckpointOptions>()
+          .text("write-random-checkpoint", &RandomCheckpointOptions::encoder,
+                "Instead of estimating: write a random-weight checkpoint of this encoder (vits | vitb | vitl | vitg; "
+                "official key layout and file format) to --out",
+                Need::kOptional, "ENCODER")
+          .also_check([](const RandomCheckpointOptions& o) {
+            const auto& names = depth_stage::dav2_encoder_names();
+            if (!o.encoder.empty() && std::find(names.begin(), names.end(), o.encoder) == names.end())
+              throw UsageError("--write-random-checkpoint: expected vits, vitb, vitl or vitg, got '" + o.encoder + "'");
+          })
+          .number("seed", &RandomCheckpointOptions::seed, Bounds{0, 1.8e19}, "Random seed for --write-random-checkpoint");
+  return table;
+}
+
+std::string depth_build_note() {
+#if S3D_HAVE_DAV2
+  return std::string("(Depth-Anything-V2 on LibTorch ") + TORCH_VERSION + ", " +
+         (torch::cuda::is_available() ? "CUDA available" : "CPU") + "; heuristic)";
+#else
+  return "(heuristic only: built without LibTorch, S3D_WITH_TORCH=OFF)";
+#endif
+}
+
+std::optional<DepthCommand> parse_depth_command(const std::vector<std::string>& args, std::ostream& out) {
+  DepthCommand command;
+  cli::CommandLine line("s3d-depth",
+                        "Estimate a depth map per frame (Depth-Anything-V2 or a built-in heuristic): 16-bit PNGs, 0 = "
+                        "farthest, 65535 = nearest, each with a JSON sidecar.",
+                        "s3d-depth --frames DIR --out DIR [--model vits|vitb|vitl|PATH|heuristic] [options]");
+  line.bind(depth_stage::DepthStageOptions::table(), command.stage).bind(depth_stage::ModelOptions::table(), command.model);
+#if S3D_HAVE_DAV2
+  line.bind(dav2::Dav2Options::table(), command.dav2, "Depth-Anything-V2")
+      .bind(RandomCheckpointOptions::table(), command.random, "Random checkpoints");
+#endif
+  line.version_note(depth_build_note())
+      .epilog("Example:\n  s3d-depth --frames frames --out depth --model vits --normalize ema");
+  if (!line.parse(args, out)) return std::nullopt;
+  command.quiet = line.quiet();
+  RandomCheckpointOptions::table().check(command.random);
+  if (!command.random.encoder.empty()) {
+    if (command.stage.out_dir.empty()) throw UsageError("--write-random-checkpoint: missing --out FILE.pth (see --help)");
+    return command;
+  }
+  command.stage.check();
+#if S3D_HAVE_DAV2
+  command.dav2.threads = command.stage.threads;
+  dav2::Dav2Options::table().check(command.dav2);
+#endif
+  return command;
+}
+
+namespace {
+
+// The estimator --model names. Validates everything (the checkpoint exists, the device can
+// run the precision) before the caller touches any frame; the network loads on first use.
+std::unique_ptr<depth_stage::DepthEstimator> make_estimator(DepthCommand& command) {
+  const auto choice = depth_stage::resolve_model(command.model.model);
+  if (choice.heuristic) {
+    if (choice.fallback && !command.quiet)
+      std::cerr << "s3d-depth: no Depth-Anything-V2 checkpoint found; using the built-in heuristic. Real depth "
+                   "quality needs a DA-V2 checkpoint (see models/README.md).\n";
+    return std::make_unique<depth_stage::HeuristicDepth>();
+  }
+#if S3D_HAVE_DAV2
+  command.dav2.checkpoint = choice.checkpoint;
+  return std::make_unique<dav2::Dav2Estimator>(command.dav2);
+#else
+  throw UsageError("--model " + (command.model.model.empty() ? choice.checkpoint.string() : command.model.model) +
+                   ": this s3d-depth was built without LibTorch (S3D_WITH_TORCH=OFF) and runs the heuristic only; "
+                   "use --model heuristic, or build s3d with LibTorch for Depth-Anything-V2");
+#endif
+}
+
+}  // namespace
+
+int depth_main(const std::vector<std::string>& args) {
+  return cli::run_main("s3d-depth", [&] {
+    auto command = parse_depth_command(args, std::cout);
+    if (!command) return cli::kOk;
+    const auto start = std::chrono::steady_clock::now();
+#if S3D_HAVE_DAV2
+    if (!command->random.encoder.empty()) {
+      dav2::write_random_checkpoint(command->random.encoder, command->stage.out_dir, command->random.seed);
+      if (!command->quiet)
+        std::cerr << "s3d-depth: wrote random " << command->random.encoder << " checkpoint "
+                  << command->stage.out_dir.string() << " in " << std::to_string(seconds_since(start)).substr(0, 5)
+                  << " s\n";
+      return cli::kOk;
+    }
+#endif
+    auto estimator = make_estimator(*command);
+    auto& stage = command->stage;
+    StderrProgress progress("s3d-depth", command->quiet);
+    stage.progress = progress.callback();
+    const auto result = depth_stage::run_depth_stage(stage, *estimator);
+    const double secs = seconds_since(start);
+    std::string summary = std::to_string(result.written) + " depth frames written (" + estimator->name() + ", " +
+                          depth_stage::normalize_names().name(stage.normalize) + "), " +
+                          std::to_string(result.skipped) + " already present";
+    if (result.scene_cuts) summary += ", " + std::to_string(result.scene_cuts) + " scene cuts";
+    summary += ", " + std::to_string(secs).substr(0, 5) + " s";
+    if (result.written) summary += " (" + std::to_string(secs / result.written).substr(0, 5) + " s/frame)";
+    progress.finish(summary);
+    return cli::kOk;
+  });
+}
+
+}  // namespace s3d::tools

@@ -1,0 +1,48 @@
+// s3d-depth's command line: its arguments -> the depth stage's options, the model choice and
+// (with LibTorch) the Depth-Anything-V2 options — callable in-process, as the tests do — and
+// its main(). Built without LibTorch (S3D_WITH_TORCH=OFF) it runs the heuristic only, and
+// says so in --version.
+#pragma once
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "depth_stage/depth_stage.hpp"
+#include "depth_stage/model_locator.hpp"
+#if S3D_HAVE_DAV2
+#include "depth_anything_v2/dav2_estimator.hpp"
+#endif
+
+namespace s3d::tools {
+
+// --write-random-checkpoint ENCODER --out FILE [--seed N]: a random-weight checkpoint in the
+// official format, for benchmarks and tests of the full-size models (needs LibTorch).
+struct RandomCheckpointOptions {
+  std::string encoder;  // vits | vitb | vitl | vitg; "" = estimate depth instead
+  uint64_t seed = 0;    // random seed
+  static const OptionTable<RandomCheckpointOptions>& table();
+};
+
+struct DepthCommand {
+  depth_stage::DepthStageOptions stage;  // checked (unless writing a checkpoint)
+  depth_stage::ModelOptions model;       // --model
+#if S3D_HAVE_DAV2
+  dav2::Dav2Options dav2;                // --device, --precision, --input-size (threads = --threads)
+#endif
+  RandomCheckpointOptions random;
+  bool quiet = false;                    // --quiet
+};
+
+// `args` is argv without the program name. Nothing when --help or --version was given (their
+// text goes to `out`). Throws UsageError for a bad command line or invalid values.
+std::optional<DepthCommand> parse_depth_command(const std::vector<std::string>& args, std::ostream& out);
+
+// The whole tool; returns its exit code.
+int depth_main(const std::vector<std::string>& args);
+
+// "(Depth-Anything-V2 on LibTorch 1.13.0, CPU)" or "(heuristic only: built without LibTorch)".
+std::string depth_build_note();
+
+}  // namespace s3d::tools
