@@ -34,8 +34,9 @@ if [[ ! -f "$clip" ]]; then
   mv "$clip.tmp.mkv" "$clip"
 fi
 
-frames=$("$bin/s3d-extract" --probe "$clip" | sed -n 's/.*"frame_count": \([0-9]*\).*/\1/p')
-rate=$("$bin/s3d-extract" --probe "$clip" | sed -n 's/.*"frame_rate_text": "\([^"]*\)".*/\1/p')
+probe=$("$bin/s3d-extract" --probe "$clip" --probe-format make)
+frames=$(awk '$1 == "S3D_FRAMES" { print $3 }' <<<"$probe")
+rate=$(awk '$1 == "S3D_FPS" { print $3 }' <<<"$probe")
 last=$((frames - 100))
 echo "clip: $clip  frames=$frames rate=$rate  machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 

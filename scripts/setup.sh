@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Sets up s3d on Debian 12: installs exactly the Debian packages it needs (only the missing
-# ones, so re-running is cheap), makes OpenBLAS the system BLAS, and builds into build/.
+# ones, so re-running is cheap), makes OpenBLAS the system BLAS, and builds into build/
+# (through ccache, so a rebuild after a small change takes seconds).
 #   scripts/setup.sh            install + build
 #   scripts/setup.sh --no-build install only
+# S3D_BUILD_DIR sets the build folder; S3D_CMAKE_ARGS adds CMake options (e.g. -DS3D_WITH_TORCH=OFF).
 # Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -19,6 +21,8 @@ PACKAGES=(
   catch2                                  # tests (2.13)
   ffmpeg                                  # decode/encode (CLI)
   python3 python3-numpy python3-opencv    # ../shared measuring sticks used by tests and benchmarks
+  ccache                                  # compiler cache: rebuilds (and CI re-runs) reuse objects
+  shellcheck                              # the tests lint the pipeline's scripts
 )
 
 missing=()
@@ -52,6 +56,9 @@ done
 
 [ "${1:-}" = "--no-build" ] && exit 0
 
-cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >/dev/null
+launcher=()
+if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+# shellcheck disable=SC2086  # S3D_CMAKE_ARGS is a list of words on purpose
+cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" ${S3D_CMAKE_ARGS:-} >/dev/null
 cmake --build "$BUILD_DIR" -j"$(nproc)"
 echo "setup: built s3d into $BUILD_DIR/bin" >&2

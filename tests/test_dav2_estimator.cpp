@@ -10,6 +10,7 @@
 #include "depth_anything_v2/dav2_estimator.hpp"
 #include "depth_stage/model_locator.hpp"
 #include "support/dav2_golden.hpp"
+#include "support/image_compare.hpp"
 #include "support/test_support.hpp"
 
 // LibTorch defines a glog-style CHECK macro that would shadow Catch's: Catch comes last.
@@ -35,9 +36,8 @@ Dav2Options golden_options() {
   return o;
 }
 
-// Same tolerance as the golden network tests: outputs are O(1), the reference's own
-// thread-count spread is 3e-6; batching changes only the summation order.
-constexpr double kTolerance = 1e-4;
+// Outputs are compared with kGoldenFloat, like the golden network tests: they are O(1), the
+// reference's own thread-count spread is 3e-6; batching changes only the summation order.
 
 struct ScopedEnv {
   ScopedEnv(const char* name, const std::string& value) : name_(name) {
@@ -68,10 +68,10 @@ TEST_CASE("Dav2Estimator reproduces infer_image, batched and in order", "[refere
     INFO("frame " << i);
     REQUIRE(out[i].type() == CV_32FC1);
     REQUIRE(out[i].size() == b.size());
-    CHECK(test::max_abs_diff(out[i], expect_b) <= kTolerance);
+    S3D_CHECK_IMAGES_MATCH(expect_b, out[i], test::kGoldenFloat);
   }
   REQUIRE(out[2].size() == a.size());
-  CHECK(test::max_abs_diff(out[2], expect_a) <= kTolerance);
+  S3D_CHECK_IMAGES_MATCH(expect_a, out[2], test::kGoldenFloat);
 }
 
 TEST_CASE("Dav2Options are checked before the model is loaded", "[reference]") {
