@@ -107,7 +107,7 @@ TEST_CASE("a segment encodes to identical bytes twice, odd sizes are padded, fra
   // A missing frame or a frame of another size fails before anything is written.
   fs::remove(frame_path(frames, 12, ".png"));
   auto missing = fast_segment(frames, dir / "c.mkv", "25", "5:20");
-  CHECK_THROWS_WITH(encode_segment(missing), Catch::Contains("frame 12 missing"));
+  CHECK_THROWS_WITH(encode_segment(missing), Catch::Contains("1 missing, the first missing is frame 12"));
   write_image_atomic(frame_path(frames, 12, ".png"), cv::Mat(10, 10, CV_8UC3, cv::Scalar::all(0)));
   CHECK_THROWS_WITH(encode_segment(missing), Catch::Contains("10x10") && Catch::Contains("161x91"));
   CHECK_FALSE(fs::exists(dir / "c.mkv"));

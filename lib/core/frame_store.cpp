@@ -68,12 +68,43 @@ std::vector<FrameFile> frames_in_range(const std::vector<FrameFile>& frames, con
 }
 
 std::optional<fs::path> find_frame(const fs::path& dir, int64_t index) {
+  std::optional<fs::path> found;
   for (const auto& ext : frame_extensions()) {
     auto p = frame_path(dir, index, ext);
     std::error_code ec;
-    if (fs::is_regular_file(p, ec)) return p;
+    if (!fs::is_regular_file(p, ec)) continue;
+    if (found)
+      throw Error("frame " + std::to_string(index) + " is stored twice: '" + found->string() + "' and '" + p.string() +
+                  "' (remove one)");
+    found = p;
   }
-  return std::nullopt;
+  return found;
+}
+
+void require_whole_range(const std::vector<FrameFile>& in_range, const FrameRange& range, const fs::path& dir,
+                         const std::string& what) {
+  const std::string where = what + " '" + dir.string() + "'";
+  if (!range.is_open()) {
+    const int64_t wanted = range.end - range.start;
+    int64_t first_missing = range.start;
+    for (const auto& f : in_range) {
+      if (f.index != first_missing) break;
+      ++first_missing;
+    }
+    const int64_t present = static_cast<int64_t>(in_range.size());
+    if (present < wanted)
+      throw Error("--range " + range.str() + ": " + where + " holds " + std::to_string(present) + " of its " +
+                  std::to_string(wanted) + " frames (" + std::to_string(wanted - present) +
+                  " missing, the first missing is frame " + std::to_string(first_missing) + ")");
+    return;
+  }
+  if (in_range.empty()) throw Error(where + " holds no frame" + (range.is_all() ? "" : " of --range " + range.str()));
+  const int64_t start = range.is_all() ? in_range.front().index : range.start;
+  for (size_t i = 0; i < in_range.size(); ++i)
+    if (in_range[i].index != start + static_cast<int64_t>(i))
+      throw Error("frame " + std::to_string(start + static_cast<int64_t>(i)) + " missing in " + where +
+                  " (expected every frame from " + std::to_string(start) + " to the last present, " +
+                  std::to_string(in_range.back().index) + ")");
 }
 
 void ensure_directory(const fs::path& dir) {

@@ -41,7 +41,16 @@ std::vector<FrameFile> list_frames(const fs::path& dir);
 // The frames of `frames` inside `range`.
 std::vector<FrameFile> frames_in_range(const std::vector<FrameFile>& frames, const FrameRange& range);
 
-// The file holding frame `index` in `dir`, whatever its image extension, if any.
+// Checks that `in_range` (the frames of `dir` inside `range`, sorted) is every frame of
+// `range`: with a bounded range all of START..END-1, with an open one a gapless run from
+// START (from the first present for the default range). Throws Error naming `what` (e.g.
+// "input frame directory"), the directory, how many frames are missing and the first:
+// "--range 0:100: input frame directory 'f' holds 40 of its 100 frames (60 missing, the first missing is 40)".
+void require_whole_range(const std::vector<FrameFile>& in_range, const FrameRange& range, const fs::path& dir,
+                         const std::string& what);
+
+// The file holding frame `index` in `dir`, whatever its image extension, if any. Throws
+// Error when the frame is stored twice (000001.png and 000001.jpg).
 std::optional<fs::path> find_frame(const fs::path& dir, int64_t index);
 
 // Creates `dir` (and parents); throws Error naming it on failure.

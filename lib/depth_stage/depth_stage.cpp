@@ -2,10 +2,12 @@
 
 #include <atomic>
 #include <future>
+#include <map>
 #include <optional>
 #include <set>
 
 #include "core/errors.hpp"
+#include "core/file_identity.hpp"
 #include "core/frame_store.hpp"
 #include "core/parallel.hpp"
 #include "depth_stage/depth_sidecar.hpp"
@@ -144,9 +146,7 @@ const OptionTable<DepthStageOptions>& DepthStageOptions::table() {
 
 void DepthStageOptions::check() const {
   table().check(*this);
-  std::error_code ec1, ec2;
-  const fs::path frames = fs::weakly_canonical(frames_dir, ec1), out = fs::weakly_canonical(out_dir, ec2);
-  if (!ec1 && !ec2 && frames == out)
+  if (same_file(frames_dir, out_dir))
     throw UsageError("--out: must differ from --frames ('" + out_dir.string() + "'): depth frames would mix with the input");
 }
 
@@ -154,15 +154,22 @@ DepthStageResult run_depth_stage(const DepthStageOptions& options, DepthEstimato
   options.check();
   const auto all = list_frames(options.frames_dir);
   const auto in_range = frames_in_range(all, options.range);
-  const std::string model = estimator.name();
+  if (!options.range.is_open()) require_whole_range(in_range, options.range, options.frames_dir, "frame directory");
+  // The model's full name ("dav2-vits") is known once it is loaded, i.e. after its first
+  // batch; before, a network says only its family ("dav2").
+  std::string model = estimator.name();
 
   // What to do, and where each stretch of frames to do continues from.
   DepthStageResult result;
   std::vector<Job> jobs;
   std::set<int64_t> todo_indices;
+  // Done frames made by another model are never silently mixed with this one's.
+  std::map<std::string, fs::path> done_models;  // model -> one of its sidecars
   for (const auto& frame : in_range) {
     if (!options.force && depth_frame_done(options.out_dir, frame.index)) {
       ++result.skipped;
+      const fs::path sidecar = sidecar_path(options.out_dir, frame.index);
+      done_models.emplace(read_sidecar(sidecar).model, sidecar);
     } else {
       todo_indices.insert(frame.index);
     }
@@ -180,7 +187,9 @@ DepthStageResult run_depth_stage(const DepthStageOptions& options, DepthEstimato
       if (options.normalize == Normalize::kEma && depth_frame_done(options.out_dir, previous.index)) {
         const fs::path path = sidecar_path(options.out_dir, previous.index);
         try {
-          job.previous_mapping = read_sidecar(path).mapped;
+          const DepthSidecar previous_sidecar = read_sidecar(path);
+          job.previous_mapping = previous_sidecar.mapped;
+          done_models.emplace(previous_sidecar.model, path);
         } catch (const Error& e) {
           throw Error(std::string(e.what()) + " (needed to continue the ema normalization at frame " +
                       std::to_string(job.index) + "; redo the previous frame or use --normalize frame)");
@@ -195,6 +204,15 @@ DepthStageResult run_depth_stage(const DepthStageOptions& options, DepthEstimato
     if (size.width <= 0 || size.height <= 0)
       throw Error("frame '" + job.frame.string() + "': expected a non-empty image, got " + size_text(size));
   }
+  const auto check_models = [&](bool exact) {
+    const auto family = [](const std::string& name) { return name.substr(0, name.find('-')); };
+    for (const auto& [other, sidecar] : done_models)
+      if (exact ? other != model : family(other) != family(model))
+        throw Error("depth folder '" + options.out_dir.string() + "' holds frames made by model '" + other + "' (e.g. '" +
+                    sidecar.string() + "'); this run uses '" + model +
+                    "': redo them with --force, or write to another --out");
+  };
+  check_models(false);
   if (options.normalize == Normalize::kGlobal) {
     for (const auto& frame : in_range)
       if (!todo_indices.count(frame.index)) read_sidecar(sidecar_path(options.out_dir, frame.index));
@@ -256,6 +274,10 @@ DepthStageResult run_depth_stage(const DepthStageOptions& options, DepthEstimato
     DecodedBatch batch = next.get();
     if (begin + batch_size < jobs.size()) next = decode_from(begin + batch_size);
     std::vector<cv::Mat> raw = estimator.estimate(batch.frames);
+    if (begin == 0) {
+      model = estimator.name();
+      check_models(true);  // before anything is written
+    }
     check_estimates(raw, batch, jobs, begin, model);
     std::vector<NormalizedFrame> normalized = normalize_batch(batch, std::move(raw), begin);
     if (writing.valid()) writing.get();

@@ -4,10 +4,12 @@
 #include <future>
 
 #include "core/errors.hpp"
+#include "core/file_identity.hpp"
 #include "core/frame_store.hpp"
 #include "core/parallel.hpp"
 #include "imageio/atomic_file.hpp"
 #include "imageio/image_file.hpp"
+#include "media/output_check.hpp"
 #include "media/subprocess.hpp"
 #include "media/video_codec.hpp"
 
@@ -82,8 +84,10 @@ const OptionTable<SegmentOptions>& SegmentOptions::table() {
 void SegmentOptions::check() const {
   table().check(*this);
   muxer_for(out, "--out");
+  refuse_overwriting_input(out, "--out", frames_dir, "--frames");
   if (crf && !bitrate.empty()) throw UsageError("--crf and --bitrate exclude each other: give one");
-  if (preset.empty()) throw UsageError("--preset: expected an encoder preset such as medium");
+  check_preset(codec, preset);
+  if (!bitrate.empty()) check_bitrate(bitrate);
 }
 
 SegmentResult encode_segment(const SegmentOptions& options) {
@@ -99,18 +103,8 @@ SegmentResult encode_segment(const SegmentOptions& options) {
   const auto frames = frames_in_range(list_frames(options.frames_dir), options.range);
   if (frames.empty())
     throw Error("no frames in '" + options.frames_dir.string() + "' for --range " + options.range.str());
-  const int64_t first = options.range.start;
-  if (frames.front().index != first)
-    throw Error("frame " + std::to_string(first) + " missing in '" + options.frames_dir.string() +
-                "' (expected every frame of --range " + options.range.str() + ", the first present is " +
-                std::to_string(frames.front().index) + ")");
-  for (size_t i = 0; i < frames.size(); ++i)
-    if (frames[i].index != first + static_cast<int64_t>(i))
-      throw Error("frame " + std::to_string(first + static_cast<int64_t>(i)) + " missing in '" +
-                  options.frames_dir.string() + "' (expected every frame of --range " + options.range.str() + ")");
-  if (!options.range.is_open() && frames.back().index != options.range.end - 1)
-    throw Error("frame " + std::to_string(frames.back().index + 1) + " missing in '" + options.frames_dir.string() +
-                "' (expected every frame of --range " + options.range.str() + ")");
+  // Every frame of the range (the default: every frame present, from the first), contiguous.
+  require_whole_range(frames, options.range, options.frames_dir, "frame directory");
   const ImageHeader header = read_image_header(frames.front().path);
   const cv::Size size = header.size;
   const bool gray16 = header.depth == CV_16U && header.channels == 1;
@@ -165,6 +159,7 @@ SegmentResult encode_segment(const SegmentOptions& options) {
   }
   ffmpeg.close_stdin();
   ffmpeg.check_exit(ffmpeg.wait(), "encoding '" + options.out.string() + "'");
+  check_written_video(output.temp(), total, ffmpeg.stderr_text(), options.out, "encoding");
   output.commit();
   result.frames = total;
   return result;

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "core/errors.hpp"
+#include "core/file_identity.hpp"
 #include "core/frame_store.hpp"
 #include "core/parallel.hpp"
 #include "core/value_parsers.hpp"
@@ -71,7 +72,11 @@ std::vector<std::string> decode_command(const VideoInfo& info, Rational rate, Sp
   // The grid is laid relative to the video's first timestamp: frame k sits at k / rate
   // exactly, so container rounding (Matroska's milliseconds) or a start such as 0.021 s
   // never puts a frame near the midpoint between two grid points.
-  std::string filters = "setpts=PTS-(" + seconds_text(info.start_time) + ")/TB,fps=fps=" + rate.str() +
+  // tpad holds the last picture 0.45 frame longer: the grid's last point is still filled when
+  // the container gives the last frame half its real duration (a header rate twice the real
+  // one), and a correct stream gains no frame (the end stays below the next half grid step).
+  std::string filters = "setpts=PTS-(" + seconds_text(info.start_time) + ")/TB,tpad=stop_mode=clone:stop_duration=" +
+                        seconds_text(0.45 * rate.den / rate.num) + ",fps=fps=" + rate.str() +
                         ":start_time=" + seconds_text(frame_time(0, span.start, rate)) + ":round=near";
   if (size != cv::Size(info.width, info.height))
     filters += ",scale=" + std::to_string(size.width) + ":" + std::to_string(size.height);
@@ -139,6 +144,7 @@ const OptionTable<ExtractOptions>& ExtractOptions::table() {
 void ExtractOptions::check() const {
   table().check(*this);
   if (fps && !fps->valid()) throw UsageError("--fps: expected a positive rate such as 24000/1001, got " + fps->str());
+  refuse_overwriting_input(out_dir, "--out", input, "INPUT");
   if (range.start < first_index && !range.is_all())
     throw UsageError("--range " + range.str() + ": starts before --first-index " + std::to_string(first_index) +
                      " (the video's first frame)");
@@ -147,7 +153,7 @@ void ExtractOptions::check() const {
 ExtractResult extract_frames(const ExtractOptions& options) {
   options.check();
   // A bounded range needs no frame count (counting reads the whole film).
-  return extract_frames(options, probe_video(options.input, options.range.is_open()));
+  return extract_frames(options, probe_video(options.input, options.range.is_open(), options.fps));
 }
 
 ExtractResult extract_frames(const ExtractOptions& options, const VideoInfo& probed) {

@@ -1,10 +1,16 @@
 #include "media/join_segments.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <fstream>
 
 #include "core/errors.hpp"
 #include "core/frame_store.hpp"
 #include "imageio/atomic_file.hpp"
+#include "core/file_identity.hpp"
+#include "media/mp4_tracks.hpp"
+#include "media/output_check.hpp"
 #include "media/probe.hpp"
 #include "media/subprocess.hpp"
 #include "media/video_codec.hpp"
@@ -26,9 +32,9 @@ struct ScratchFile {
   }
 };
 
-// Runs ffmpeg with `-progress pipe:1` and reports its frame counter.
-void run_with_progress(std::vector<std::string> cmd, int64_t total, const ProgressFn& progress,
-                       const std::string& what) {
+// Runs ffmpeg with `-progress pipe:1` and reports its frame counter; returns its stderr.
+std::string run_with_progress(std::vector<std::string> cmd, int64_t total, const ProgressFn& progress,
+                              const std::string& what) {
   cmd.insert(cmd.begin() + 1, {"-nostats", "-progress", "pipe:1"});
   Subprocess ffmpeg(cmd, Subprocess::Io::kNull, Subprocess::Io::kPipe);
   std::string line;
@@ -40,6 +46,24 @@ void run_with_progress(std::vector<std::string> cmd, int64_t total, const Progre
     }
   }
   ffmpeg.check_exit(ffmpeg.wait(), what);
+  return ffmpeg.stderr_text();
+}
+
+std::string seconds_text(double seconds) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6f", seconds);
+  return buf;
+}
+
+// "-disposition:N default+forced", or "0" for none.
+std::vector<std::string> disposition_args(int out_index, const std::vector<std::string>& flags) {
+  std::string value;
+  for (const auto& f : flags) value += (value.empty() ? "" : "+") + f;
+  return {"-disposition:" + std::to_string(out_index), value.empty() ? "0" : value};
+}
+
+bool has(const std::vector<std::string>& flags, const char* flag) {
+  return std::find(flags.begin(), flags.end(), flag) != flags.end();
 }
 
 }  // namespace
@@ -66,6 +90,9 @@ void JoinOptions::check() const {
   const std::string muxer = muxer_for(out, "--out");
   if (muxer != "matroska" && muxer != "mp4")
     throw UsageError("--out '" + out.string() + "': the final file must be .mkv or .mp4");
+  const fs::path final_path = final_output_path(*this);
+  refuse_overwriting_input(final_path, "--out", source, "--source");
+  for (const auto& segment : segments) refuse_overwriting_input(final_path, "--out", segment, "--segments");
 }
 
 fs::path final_output_path(const JoinOptions& options) {
@@ -106,8 +133,20 @@ JoinResult join_segments(const JoinOptions& options) {
                   " like '" + first.path.string() + "'");
     result.frames += seg.frame_count;
   }
-  const VideoInfo source = probe_video(options.source, /*count_frames=*/false);  // streams and tags only
+  // The source's streams and tags, and its video's real span (counted: headers can lie).
+  const VideoInfo source = probe_video(options.source);
   const bool mp4 = muxer_for(result.output, "--out") == "mp4";
+  // The segments must cover the source's video: copied next to less video, the audio and
+  // subtitles would run on past the picture (a partial join is refused, not trimmed).
+  const double rate = first.frame_rate.value(), video_seconds = static_cast<double>(result.frames) / rate;
+  if (std::abs(video_seconds - source.duration) > 1.5 / rate)
+    throw Error("the segments hold " + std::to_string(result.frames) + " frames (" + seconds_text(video_seconds) +
+                " s at " + first.frame_rate.str() + " fps) but the video of '" + options.source.string() + "' lasts " +
+                seconds_text(source.duration) + " s (" + std::to_string(source.frame_count) +
+                " frames): join every segment of the film, in order, against the source they were made from");
+  // The source's video may start after its other streams (0.083 s is common): the joined
+  // video keeps that offset, so that sound stays in sync.
+  const double video_offset = source.start_time - source.format_start_time;
 
   if (!result.output.parent_path().empty()) ensure_directory(result.output.parent_path());
   ScratchFile list{temp_path_for(result.output).string() + ".ffconcat"};
@@ -126,10 +165,15 @@ JoinResult join_segments(const JoinOptions& options) {
   for (const char* key : {"language", "title"})
     if (auto it = source.video_tags.find(key); it != source.video_tags.end())
       video_tags.insert(video_tags.end(), {"-metadata:s:v:0", std::string(key) + "=" + it->second});
+  if (mp4 && source.video_tags.count("title"))  // MP4 readers show a track's handler name
+    video_tags.insert(video_tags.end(), {"-metadata:s:v:0", "handler_name=" + source.video_tags.at("title")});
 
   // Streams from the source, in file order; all stream-copied except the conversions
   // (which must come after the general "-c copy" to override it).
-  std::vector<std::string> map_args, codec_args;
+  // Dispositions are set for every stream (the video is the default one), and MP4 gets each
+  // title as its track's handler name.
+  std::vector<std::string> map_args, codec_args, stream_args = disposition_args(0, {"default"});
+  std::vector<bool> enabled = {true};  // per output track: default or not
   int out_index = 1;
   for (const auto& s : source.streams) {
     std::string convert;
@@ -147,6 +191,11 @@ JoinResult join_segments(const JoinOptions& options) {
     }
     if (!mp4 && s.type == "subtitle" && s.codec == "mov_text") convert = "srt";
     map_args.insert(map_args.end(), {"-map", "1:" + std::to_string(s.index)});
+    const auto d = disposition_args(out_index, s.disposition);
+    stream_args.insert(stream_args.end(), d.begin(), d.end());
+    if (mp4 && !s.title.empty())
+      stream_args.insert(stream_args.end(), {"-metadata:s:" + std::to_string(out_index), "handler_name=" + s.title});
+    if (s.type != "attachment") enabled.push_back(has(s.disposition, "default"));
     if (!convert.empty()) {
       codec_args.insert(codec_args.end(), {"-c:" + std::to_string(out_index), convert});
       result.warnings.push_back(label + " converted to " + convert + " (the container cannot carry " + s.codec + ")");
@@ -158,7 +207,9 @@ JoinResult join_segments(const JoinOptions& options) {
   AtomicOutput output(result.output);
   std::vector<std::string> cmd = {ffmpeg, "-hide_banner", "-nostdin", "-v", "error"};
   ScratchFile video_mkv{};
+  const std::vector<std::string> offset = {"-itsoffset", seconds_text(video_offset)};
   if (!mp4) {
+    cmd.insert(cmd.end(), offset.begin(), offset.end());
     cmd.insert(cmd.end(), concat_input.begin(), concat_input.end());
   } else {
     // Step 1: the joined video alone in MKV, labelled; its demuxer turns the label into
@@ -170,18 +221,23 @@ JoinResult join_segments(const JoinOptions& options) {
     join.insert(join.end(), stereo_tag.begin(), stereo_tag.end());
     join.insert(join.end(), {"-fflags", "+bitexact", "-f", "matroska", video_mkv.path.string()});
     run_with_progress(join, result.frames, options.progress, "joining the segments into '" + video_mkv.path.string() + "'");
+    cmd.insert(cmd.end(), offset.begin(), offset.end());
     cmd.insert(cmd.end(), {"-i", video_mkv.path.string()});
   }
   cmd.insert(cmd.end(), {"-i", options.source.string(), "-map", "0:v:0"});
   cmd.insert(cmd.end(), map_args.begin(), map_args.end());
   cmd.insert(cmd.end(), {"-map_chapters", "1", "-map_metadata", "1", "-c", "copy"});
   cmd.insert(cmd.end(), codec_args.begin(), codec_args.end());
+  cmd.insert(cmd.end(), stream_args.begin(), stream_args.end());
   cmd.insert(cmd.end(), video_tags.begin(), video_tags.end());
   cmd.insert(cmd.end(), stereo_tag.begin(), stereo_tag.end());
   if (mp4) cmd.insert(cmd.end(), {"-strict", "unofficial", "-movflags", "+faststart"});
   cmd.insert(cmd.end(), {"-fflags", "+bitexact", "-f", mp4 ? "mp4" : "matroska", output.temp().string()});
-  run_with_progress(cmd, result.frames, mp4 ? ProgressFn() : options.progress,
-                    "writing '" + result.output.string() + "'");
+  const std::string said = run_with_progress(cmd, result.frames, mp4 ? ProgressFn() : options.progress,
+                                             "writing '" + result.output.string() + "'");
+  check_written_video(output.temp(), result.frames, said, result.output, "joining");
+  // ffmpeg's MP4 muxer enables the first track of each kind when none is default; undo that.
+  if (mp4) set_mp4_tracks_enabled(output.temp(), enabled);
   output.commit();
   return result;
 }

@@ -1,6 +1,8 @@
 #include "media/probe.hpp"
 
 #include <cmath>
+#include <numeric>
+#include <optional>
 #include <cstdio>
 #include <sstream>
 
@@ -73,6 +75,7 @@ int64_t count_packets(const fs::path& path, int stream_index) {
                                 "default=noprint_wrappers=1:nokey=1", path.string()});
   if (out.exit_code != 0)
     throw Error("cannot count the frames of '" + path.string() + "': ffprobe: " + first_line(out.err));
+  if (first_line(out.out) == "N/A" || first_line(out.out).empty()) return 0;  // no packet read at all
   try {
     return std::stoll(out.out);
   } catch (const std::exception&) {
@@ -81,9 +84,92 @@ int64_t count_packets(const fs::path& path, int stream_index) {
   }
 }
 
+// The start time of the last video packet: ffprobe seeks to the end (the last keyframe) and
+// reads the packets from there, so this costs one GOP, not the film.
+std::optional<double> last_packet_time(const fs::path& path, int stream_index) {
+  const auto out = run_command({ffprobe_program(), "-v", "error", "-select_streams", std::to_string(stream_index),
+                                "-read_intervals", "999999999%", "-show_entries", "packet=pts_time", "-of",
+                                "default=noprint_wrappers=1:nokey=1", path.string()});
+  if (out.exit_code != 0) return std::nullopt;
+  std::optional<double> last;
+  std::istringstream lines(out.out);
+  for (std::string line; std::getline(lines, line);) {
+    try {
+      const double t = std::stod(line);
+      if (!last || t > *last) last = t;
+    } catch (const std::exception&) {  // "N/A"
+    }
+  }
+  return last;
+}
+
+// The disposition flags ffprobe reports as 1 (default, forced, ...), in its order.
+std::vector<std::string> dispositions(const std::map<std::string, std::string>& v, const std::string& prefix) {
+  std::vector<std::string> flags;
+  const std::string key = prefix + "disposition.";
+  for (const auto& [k, value] : v)
+    if (k.rfind(key, 0) == 0 && value == "1") flags.push_back(k.substr(key.size()));
+  return flags;
+}
+
+bool close_rates(double a, double b, double tolerance) { return a > 0 && b > 0 && std::abs(a / b - 1) <= tolerance; }
+
+// The standard rate nearest to a measured rate, if within 0.3%; else the rate to 1/1000 fps.
+Rational snap_rate(double fps) {
+  static const Rational kStandard[] = {{24000, 1001}, {24, 1}, {25, 1}, {30000, 1001}, {30, 1}, {48, 1},
+                                       {50, 1}, {60000, 1001}, {60, 1}, {100, 1}, {120000, 1001}, {120, 1}};
+  const Rational* nearest = nullptr;
+  for (const auto& r : kStandard)
+    if (!nearest || std::abs(r.value() - fps) < std::abs(nearest->value() - fps)) nearest = &r;
+  if (close_rates(fps, nearest->value(), 3e-3)) return *nearest;
+  const int64_t milli = std::llround(fps * 1000);
+  const int64_t g = std::gcd(milli, int64_t{1000});
+  return {milli / g, 1000 / g};
+}
+
+// The rate of s3d's frame grid, from the header rates checked against the measured one.
+void choose_frame_rate(VideoInfo& info, std::optional<double> measured, std::optional<Rational> forced) {
+  const Rational r = info.r_frame_rate, a = info.avg_frame_rate;
+  const bool r_ok = r.valid() && r.value() <= kMaxFrameRate, a_ok = a.valid() && a.value() <= kMaxFrameRate;
+  info.variable_rate = r_ok && a_ok && !close_rates(r.value(), a.value(), 1e-3);
+  if (forced) {
+    info.frame_rate = *forced;
+    info.rate_source = "forced";
+    return;
+  }
+  if (measured) {
+    // Headers are trusted only when they agree with the timestamps (within 2%).
+    if (r_ok && !info.variable_rate && close_rates(r.value(), *measured, 0.02)) {
+      info.frame_rate = r;
+      info.rate_source = "r_frame_rate";
+    } else if (a_ok && close_rates(a.value(), *measured, 0.02)) {
+      info.frame_rate = a;
+      info.rate_source = "avg_frame_rate";
+    } else {
+      info.frame_rate = snap_rate(*measured);
+      info.rate_source = "timestamps";
+      info.variable_rate = true;  // the headers said otherwise: treat the timing as variable
+    }
+    if (info.frame_rate.value() > kMaxFrameRate)
+      throw Error("input '" + info.path.string() + "': its timestamps give " + format_real(*measured) +
+                  " fps, above the " + std::to_string(int(kMaxFrameRate)) + " fps s3d accepts; pass --fps");
+    return;
+  }
+  if (r_ok && !info.variable_rate) {
+    info.frame_rate = r;
+    info.rate_source = "r_frame_rate";
+  } else if (a_ok) {
+    info.frame_rate = a;
+    info.rate_source = "avg_frame_rate";
+  } else {
+    throw Error("input '" + info.path.string() + "': the video stream has no usable frame rate (r_frame_rate " +
+                r.str() + ", avg_frame_rate " + a.str() + "); pass --fps");
+  }
+}
+
 }  // namespace
 
-VideoInfo probe_video(const fs::path& path, bool count_frames) {
+VideoInfo probe_video(const fs::path& path, bool count_frames, std::optional<Rational> forced_rate) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw Error("input '" + path.string() + "' does not exist");
   if (fs::is_directory(path, ec)) throw Error("input '" + path.string() + "' is a directory, expected a video file");
@@ -114,6 +200,7 @@ VideoInfo probe_video(const fs::path& path, bool count_frames) {
     s.title = get(v, p + "tags.title");
     s.filename = get(v, p + "tags.filename");
     s.channels = static_cast<int>(get_int(v, p + "channels"));
+    s.disposition = dispositions(v, p);
     info.streams.push_back(s);
   }
   if (info.video_index < 0)
@@ -132,29 +219,38 @@ VideoInfo probe_video(const fs::path& path, bool count_frames) {
   info.pix_fmt = get(v, p + "pix_fmt");
   info.r_frame_rate = parse_rational(get(v, p + "r_frame_rate")).value_or(Rational{0, 1});
   info.avg_frame_rate = parse_rational(get(v, p + "avg_frame_rate")).value_or(Rational{0, 1});
-  if (!info.r_frame_rate.valid() && !info.avg_frame_rate.valid())
-    throw Error("input '" + path.string() + "': the video stream has no frame rate (r_frame_rate '" +
-                get(v, p + "r_frame_rate") + "'); pass --fps");
-  info.variable_rate = info.r_frame_rate.valid() && info.avg_frame_rate.valid() &&
-                       std::abs(info.r_frame_rate.value() / info.avg_frame_rate.value() - 1) > 1e-3;
-  info.frame_rate = info.r_frame_rate.valid() && !info.variable_rate ? info.r_frame_rate : info.avg_frame_rate;
   info.format_start_time = get_seconds(v, "format.start_time", 0);
   info.start_time = get_seconds(v, p + "start_time", info.format_start_time);
   info.duration = get_seconds(v, p + "duration", get_seconds(v, "format.duration", 0));
+  info.video_disposition = dispositions(v, p);
   for (const auto& [key, value] : v)
     if (key.rfind(p + "tags.", 0) == 0) info.video_tags[key.substr(p.size() + 5)] = value;
   while (v.count("chapters.chapter." + std::to_string(info.chapters) + ".id")) ++info.chapters;
 
+  // How many video frames there are, and when the last one starts: the measured rate is
+  // (packets - 1) / (last - first timestamp), which headers cannot get wrong.
   const int64_t nb_frames = get_int(v, p + "nb_frames");
-  if (info.variable_rate) {
+  int64_t packets = nb_frames > 0 ? nb_frames : -1;
+  if (packets < 0 && count_frames) packets = count_packets(path, info.video_index);
+  if (packets == 0) throw Error("input '" + path.string() + "': the video stream has no video frames");
+  std::optional<double> measured;
+  if (packets > 1) {
+    const auto last = last_packet_time(path, info.video_index);
+    if (last && *last > info.start_time) {
+      measured = static_cast<double>(packets - 1) / (*last - info.start_time);
+      info.duration = *last - info.start_time + 1.0 / *measured;  // the video's own span
+    }
+  }
+  choose_frame_rate(info, measured, forced_rate);
+  if (forced_rate) {
     info.frame_count = std::llround(info.duration * info.frame_rate.value());
     info.count_method = "duration*rate";
-  } else if (nb_frames > 0) {
-    info.frame_count = nb_frames;
-    info.count_method = "nb_frames";
-  } else if (count_frames) {
-    info.frame_count = count_packets(path, info.video_index);
-    info.count_method = "count_packets";
+  } else if (info.rate_source == "r_frame_rate" && !info.variable_rate && packets > 0) {
+    info.frame_count = packets;
+    info.count_method = nb_frames > 0 ? "nb_frames" : "count_packets";
+  } else if (info.duration > 0 && (packets > 0 || info.variable_rate || info.rate_source != "r_frame_rate")) {
+    info.frame_count = std::llround(info.duration * info.frame_rate.value());
+    info.count_method = "duration*rate";
   } else {
     info.frame_count = -1;
     info.count_method = "not counted";
@@ -169,6 +265,9 @@ std::string probe_json(const VideoInfo& info) {
     json::Value stream = json::Value::object();
     stream.set("index", s.index).set("type", s.type).set("codec", s.codec).set("language", s.language).set("title", s.title);
     if (s.type == "audio") stream.set("channels", s.channels);
+    json::Value disposition = json::Value::array();
+    for (const auto& d : s.disposition) disposition.push(d);
+    stream.set("disposition", std::move(disposition));
     if (s.type == "attachment") stream.set("filename", s.filename);
     streams.push(std::move(stream));
   }
@@ -180,6 +279,7 @@ std::string probe_json(const VideoInfo& info) {
       .set("frame_count_method", info.count_method)
       .set("frame_rate", rational(info.frame_rate))
       .set("frame_rate_text", info.frame_rate.str())
+      .set("frame_rate_source", info.rate_source)
       .set("variable_frame_rate", info.variable_rate)
       .set("width", info.width)
       .set("height", info.height)
@@ -198,6 +298,7 @@ std::string probe_make_variables(const VideoInfo& info) {
   var("FRAMES", std::to_string(info.frame_count));
   var("FPS", info.frame_rate.str());
   var("VARIABLE_RATE", info.variable_rate ? "1" : "0");
+  var("RATE_SOURCE", info.rate_source);
   var("WIDTH", std::to_string(info.width));
   var("HEIGHT", std::to_string(info.height));
   var("DURATION", format_real(info.duration));

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct SideStream {
   std::string title;      // title tag, "" when absent
   std::string filename;   // attachments: filename tag
   int channels = 0;       // audio only
+  std::vector<std::string> disposition;  // flags set: "default", "forced", "comment", ...
 };
 
 struct VideoInfo {
@@ -33,27 +35,39 @@ struct VideoInfo {
   std::string pix_fmt;        // e.g. "yuv420p"
   Rational r_frame_rate;      // ffprobe's r_frame_rate (base rate able to represent every timestamp)
   Rational avg_frame_rate;    // ffprobe's avg_frame_rate (frames / duration); 0/1 when unknown
-  Rational frame_rate;        // the rate of s3d's frame grid (see grid_rate below)
-  bool variable_rate = false; // r_frame_rate and avg_frame_rate disagree by more than 0.1%
+  Rational frame_rate;        // the rate of s3d's frame grid (see probe_video)
+  std::string rate_source;    // where frame_rate came from: "r_frame_rate" | "avg_frame_rate" |
+                              // "timestamps" (the headers disagreed with them) | "forced"
+  bool variable_rate = false; // the timing is not one constant rate: frames are duplicated or
+                              // dropped onto the constant frame_rate grid
   double start_time = 0;      // seconds of the video stream's first timestamp (may be > 0)
   double format_start_time = 0;  // seconds of the container's start (what ffmpeg -ss is relative to)
-  double duration = 0;        // seconds: the video stream's duration, else the container's
+  double duration = 0;        // seconds of video: from the first to the last frame's timestamp plus
+                              // one frame when measured, else the stream's or the container's duration
   int64_t frame_count = 0;    // frames on s3d's grid (see count_method); -1 = not counted
   std::string count_method;   // "nb_frames" | "count_packets" | "duration*rate" | "not counted"
   int chapters = 0;           // number of chapters
   std::vector<SideStream> streams;                  // audio/subtitle/attachment streams, in file order
   std::map<std::string, std::string> video_tags;    // tags of the video stream (language, title, ...)
+  std::vector<std::string> video_disposition;       // its disposition flags
 };
 
-// Probes `path` with ffprobe. The frame grid: constant rate at `frame_rate` =
-// r_frame_rate, unless the source is variable-rate (avg_frame_rate differs by > 0.1%),
-// then avg_frame_rate. Frame count: the container's nb_frames when present and the rate
-// is constant; otherwise packets counted by ffprobe (-count_packets, reads the whole
-// file); for variable-rate sources round(duration * frame_rate).
-// Counting packets reads the whole file, so callers that do not need the count pass
-// `count_frames = false`: frame_count is then -1 unless the header had nb_frames.
-// Throws Error if the file is missing, unreadable, or has no video stream.
-VideoInfo probe_video(const fs::path& path, bool count_frames = true);
+// Probes `path` with ffprobe. The frame grid is constant-rate at `frame_rate`:
+// - with `forced_rate` (--fps), that;
+// - else from the timestamps: whenever the frames are counted, the rate they show,
+//   (frames - 1) / (last - first timestamp), decides which header to believe:
+//   r_frame_rate when it agrees (within 2%) and avg_frame_rate does too (constant rate);
+//   avg_frame_rate when it agrees (a variable-rate source: frames are duplicated or dropped
+//   onto the grid, as ffmpeg's -fps_mode cfr); else the measured rate itself, snapped to a
+//   standard rate within 0.3% (a header that lies, e.g. an MKV whose stream says 60 fps for 30);
+// - uncounted, the headers alone (r_frame_rate if it agrees with avg_frame_rate).
+// Frame count: the frames counted (nb_frames, else -count_packets, which reads the whole
+// file) when the rate is r_frame_rate's; else round(duration * rate). Callers that do not
+// need the count pass `count_frames = false`: frame_count is then -1 unless the header has
+// nb_frames. Throws Error if the file is missing, unreadable, has no video stream or no
+// video frames.
+VideoInfo probe_video(const fs::path& path, bool count_frames = true,
+                      std::optional<Rational> forced_rate = std::nullopt);
 
 // The --probe JSON document (one object, newline-terminated).
 std::string probe_json(const VideoInfo& info);

@@ -1,5 +1,6 @@
 #include "media/video_codec.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <mutex>
@@ -28,6 +29,33 @@ std::string muxer_for(const std::filesystem::path& path, const std::string& opti
   if (ext == ".ts") return "mpegts";
   throw UsageError(option + " '" + path.string() + "': expected a .mkv, .mp4, .mov or .ts file name, got extension '" +
                    ext + "'");
+}
+
+void check_preset(const std::string& codec, const std::string& preset) {
+  static const std::vector<std::string> x26x = {"ultrafast", "superfast", "veryfast", "faster", "fast",
+                                                "medium",    "slow",      "slower",   "veryslow", "placebo"};
+  static const std::vector<std::string> nvenc = {"p1",   "p2",   "p3",   "p4", "p5", "p6",   "p7",   "default",
+                                                 "slow", "medium", "fast", "hp", "hq", "bd", "ll", "llhq",
+                                                 "llhp", "lossless", "losslesshp"};
+  if (codec == "ffv1") return;
+  const auto& names = is_nvenc(codec) ? nvenc : x26x;
+  if (std::find(names.begin(), names.end(), preset) != names.end()) return;
+  std::string list;
+  for (size_t i = 0; i < names.size(); ++i) list += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  throw UsageError("--preset: " + codec + " takes " + list + ", got '" + preset + "'");
+}
+
+void check_bitrate(const std::string& bitrate) {
+  size_t digits = 0, dots = 0;
+  for (char c : bitrate) {
+    if (std::isdigit(static_cast<unsigned char>(c))) ++digits;
+    else if (c == '.') ++dots;
+  }
+  const char last = bitrate.empty() ? '\0' : bitrate.back();
+  const bool unit = last == 'k' || last == 'K' || last == 'M' || last == 'G';
+  const bool ok = digits > 0 && dots <= 1 && digits + dots + (unit ? 1 : 0) == bitrate.size() &&
+                  std::isdigit(static_cast<unsigned char>(bitrate.front())) && std::stod(bitrate) > 0;
+  if (!ok) throw UsageError("--bitrate: expected a positive rate such as 8M or 2500k, got '" + bitrate + "'");
 }
 
 bool encoder_works(const std::string& encoder) {

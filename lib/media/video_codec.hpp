@@ -14,6 +14,13 @@ const std::vector<std::string>& codec_names();
 // Throws UsageError naming `option` for other extensions.
 std::string muxer_for(const std::filesystem::path& path, const std::string& option);
 
+// UsageError unless `preset` is one of `codec`'s presets (x264/x265, and auto, whose
+// fallback is libx264: ultrafast..placebo; NVENC: p1..p7, default, slow, medium, fast, hp,
+// hq, bd, ll, llhq, llhp, lossless, losslesshp; ffv1 has none and ignores it).
+void check_preset(const std::string& codec, const std::string& preset);
+// UsageError unless `bitrate` is a positive number with an optional k, M or G (e.g. 8M, 2500k).
+void check_bitrate(const std::string& bitrate);
+
 // Whether ffmpeg can really encode with `encoder` here: a one-frame test encode (an
 // NVENC encoder listed by ffmpeg still fails without an NVIDIA GPU and driver). Cached.
 bool encoder_works(const std::string& encoder);

@@ -1,6 +1,7 @@
 #include "pack/pack_frames.hpp"
 
 #include "core/errors.hpp"
+#include "core/file_identity.hpp"
 #include "core/frame_store.hpp"
 #include "core/parallel.hpp"
 #include "imageio/image_file.hpp"
@@ -30,11 +31,16 @@ const OptionTable<PackOptions>& PackOptions::table() {
   return table;
 }
 
-void PackOptions::check() const { table().check(*this); }
+void PackOptions::check() const {
+  table().check(*this);
+  refuse_overwriting_input(out_dir, "--out", left_dir, "--left");
+  refuse_overwriting_input(out_dir, "--out", right_dir, "--right");
+}
 
 PackResult pack_frames(const PackOptions& options) {
   options.check();
   const auto left_frames = frames_in_range(list_frames(options.left_dir), options.range);
+  if (!options.range.is_open()) require_whole_range(left_frames, options.range, options.left_dir, "left-eye directory");
   if (!fs::is_directory(options.right_dir))
     throw Error("right-eye directory '" + options.right_dir.string() + "' does not exist");
   const std::string ext = "." + options.image_format;
@@ -46,7 +52,13 @@ PackResult pack_frames(const PackOptions& options) {
   PackResult result;
   for (const auto& frame : left_frames) {
     const fs::path out = frame_path(options.out_dir, frame.index, ext);
-    if (!options.force && fs::exists(out)) {
+    std::error_code ec;
+    const auto existing = fs::is_directory(options.out_dir, ec) ? find_frame(options.out_dir, frame.index) : std::nullopt;
+    if (existing && existing->extension() != ext)  // writing it would store the frame twice
+      throw Error("frame " + std::to_string(frame.index) + " is already stored as '" + existing->string() +
+                  "'; writing it as " + ext + " would store it twice (remove it, or use --image-format " +
+                  existing->extension().string().substr(1) + ")");
+    if (!options.force && existing) {
       ++result.skipped;
       continue;
     }

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/errors.hpp"
+#include "core/file_identity.hpp"
 #include "core/frame_store.hpp"
 #include "core/parallel.hpp"
 #include "imageio/image_file.hpp"
@@ -51,6 +52,7 @@ std::vector<Job> plan_jobs(const ParallaxOptions& options, ParallaxResult& resul
   require_directory(options.frames_dir, "frame");
   require_directory(options.depth_dir, "depth");
   const auto frames = frames_in_range(list_frames(options.frames_dir), options.range);
+  if (!options.range.is_open()) require_whole_range(frames, options.range, options.frames_dir, "frame directory");
   std::vector<Job> jobs;
   for (const auto& frame : frames) {
     Job job{frame.index, frame.path, {}, false, false};
@@ -99,6 +101,10 @@ const OptionTable<ParallaxOptions>& ParallaxOptions::table() {
 void ParallaxOptions::check() const {
   table().check(*this);
   if (out_dir.empty() && benchmark == 0) throw UsageError("missing required option --out (see --help)");
+  for (const char* eye : {"", "left", "right"})
+    for (const auto& [input, option] : {std::pair(frames_dir, "--frames"), std::pair(depth_dir, "--depth")})
+      refuse_overwriting_input(out_dir / eye, std::string("--out") + (*eye ? std::string(" (its ") + eye + "/)" : ""),
+                               input, option);
 }
 
 ParallaxResult synthesize_frames(const ParallaxOptions& options) {

@@ -45,7 +45,7 @@ frames_in() {
 # (which saves probing the input).
 extract_chunk() {
   if [ "$(frames_in "$chunk_dir/frames")" -lt $((end - first)) ]; then
-    run "$S3D_BIN/s3d-extract" "$S3D_INPUT" --out "$chunk_dir/frames" --range "$first:$end" \
+    run "$S3D_BIN/s3d-extract" "$S3D_INPUT" --out "$chunk_dir/frames" --range "$first:$end" --fps "$S3D_FPS" \
       --threads "$S3D_THREADS" --quiet
   fi
 }

@@ -52,7 +52,10 @@ std::optional<DepthCommand> parse_depth_command(const std::vector<std::string>& 
   line.bind(dav2::Dav2Options::table(), command.dav2, "Depth-Anything-V2")
       .bind(RandomCheckpointOptions::table(), command.random, "Random checkpoints");
 #endif
-  line.version_note(depth_build_note())
+  line.option("", "check", "Validate the options and the model (the checkpoint exists; this build can run it), "
+               "touch nothing, and exit: 0 = the same command without --check would start", "",
+               [&command](std::string_view) { command.check_only = true; })
+      .version_note(depth_build_note())
       .epilog("Example:\n  s3d-depth --frames frames --out depth --model vits --normalize ema");
   if (!line.parse(args, out)) return std::nullopt;
   command.quiet = line.quiet();
@@ -109,6 +112,7 @@ int depth_main(const std::vector<std::string>& args) {
     }
 #endif
     auto estimator = make_estimator(*command);
+    if (command->check_only) return cli::kOk;
     auto& stage = command->stage;
     StderrProgress progress("s3d-depth", command->quiet);
     stage.progress = progress.callback();

@@ -32,6 +32,7 @@ struct DepthCommand {
   dav2::Dav2Options dav2;                // --device, --precision, --input-size (threads = --threads)
 #endif
   RandomCheckpointOptions random;
+  bool check_only = false;               // --check: validate options and model, then exit
   bool quiet = false;                    // --quiet
 };
 

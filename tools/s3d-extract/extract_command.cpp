@@ -51,7 +51,7 @@ int extract_main(const std::vector<std::string>& args) {
     auto command = parse_extract_command(args, std::cout);
     if (!command) return cli::kOk;
     if (command->probe) {
-      const auto info = media::probe_video(command->options.input);
+      const auto info = media::probe_video(command->options.input, true, command->options.fps);
       std::cout << (command->probe_format == "make" ? media::probe_make_variables(info) : media::probe_json(info))
                 << std::flush;
       return cli::kOk;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs the pipeline's make (the arguments) holding WORK/.lock, so that a second run on the
+# same work folder is refused instead of colliding with the first on its temp files; then
+# removes the temp files a killed run left (nobody else can be writing them now).
+# Usage: locked.sh MAKE ARGS...   (environment: S3D_WORK, S3D_OUT)
+set -euo pipefail
+mkdir -p "$S3D_WORK"
+exec 9>"$S3D_WORK/.lock"
+if ! flock -n 9; then
+  echo "s3d: another pipeline run is using $S3D_WORK (it holds $S3D_WORK/.lock): wait for it, or use another WORK" >&2
+  exit 1
+fi
+case "${MAKEFLAGS%% *}" in
+  *n*) ;;  # make -n: change nothing
+  *)
+    find "$S3D_WORK" -name '.*.tmp[0-9]*' -delete
+    out_dir=$(dirname -- "$S3D_OUT")
+    if [ -d "$out_dir" ]; then
+      find "$out_dir" -maxdepth 1 -name ".$(basename -- "$S3D_OUT").tmp[0-9]*" -delete
+    fi
+    ;;
+esac
+S3D_LOCKED=1 exec "$@"
