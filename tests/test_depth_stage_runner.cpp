@@ -465,3 +465,26 @@ TEST_CASE("depth stage: bad options, inputs and estimator output fail before any
   CHECK(est.batch_sizes.empty());
   CHECK_FALSE(fs::exists(dir / "depth"));
 }
+
+TEST_CASE("depth stage: frames another model made are never mixed with this model's", "[unit]") {
+  TempDir dir("s3d-depth-stage");
+  write_frames(dir / "frames", {blue_frame({1, 2}), blue_frame({3, 4}), blue_frame({5, 6})});
+  BlueChannelDepth blue;
+  auto o = options_for(dir, Normalize::kFrame);
+  o.range = FrameRange::parse("0:2");
+  REQUIRE(run_depth_stage(o, blue).written == 2);
+  // Another model (same network family unknown yet: a full name that differs) resuming the folder.
+  class Other : public BlueChannelDepth {
+    std::string name() const override { return "other-model"; }
+  } other;
+  o.range = FrameRange();
+  const auto before = fs::last_write_time(depth_png_path(dir / "depth", 0));
+  CHECK_THROWS_WITH(run_depth_stage(o, other), Catch::Contains("made by model 'blue'") &&
+                                                    Catch::Contains("this run uses 'other-model'") &&
+                                                    Catch::Contains("--force"));
+  CHECK_FALSE(fs::exists(depth_png_path(dir / "depth", 2)));  // nothing written
+  CHECK(fs::last_write_time(depth_png_path(dir / "depth", 0)) == before);
+  o.force = true;  // redoing them all is fine
+  CHECK(run_depth_stage(o, other).written == 3);
+  CHECK(read_sidecar(sidecar_path(dir / "depth", 0)).model == "other-model");
+}

@@ -173,6 +173,12 @@ ExtractResult extract_frames(const ExtractOptions& options, const VideoInfo& pro
   if (global.is_open() && info.frame_count < 0)
     throw Error("'" + info.path.string() + "': an open --range needs the frame count, which was not probed");
   const int64_t end = global.is_open() ? info.frame_count : global.end - offset;
+  // Uncounted (a bounded range of a Matroska film), the video's last timestamp still bounds it.
+  const int64_t estimate = info.frame_count < 0 && info.duration > 0 ? std::llround(info.duration * rate.value()) : -1;
+  if (estimate >= 0 && end > estimate + 1)
+    throw Error("--range " + global.str() + ": '" + info.path.string() + "' has about " + std::to_string(estimate) +
+                " frames (its video ends at " + format_real(info.start_time + info.duration) +
+                " s), expected END <= " + std::to_string(offset + estimate));
   if (info.frame_count >= 0 && (end > info.frame_count || start > info.frame_count))
     throw Error("--range " + global.str() + ": '" + info.path.string() + "' has " + std::to_string(info.frame_count) +
                 " frames (" + info.count_method + ")" +

@@ -234,14 +234,14 @@ VideoInfo probe_video(const fs::path& path, bool count_frames, std::optional<Rat
   if (packets < 0 && count_frames) packets = count_packets(path, info.video_index);
   if (packets == 0) throw Error("input '" + path.string() + "': the video stream has no video frames");
   std::optional<double> measured;
-  if (packets > 1) {
-    const auto last = last_packet_time(path, info.video_index);
-    if (last && *last > info.start_time) {
-      measured = static_cast<double>(packets - 1) / (*last - info.start_time);
-      info.duration = *last - info.start_time + 1.0 / *measured;  // the video's own span
-    }
+  const auto last = last_packet_time(path, info.video_index);  // one GOP read, counted or not
+  if (packets > 1 && last && *last > info.start_time) {
+    measured = static_cast<double>(packets - 1) / (*last - info.start_time);
+    info.duration = *last - info.start_time + 1.0 / *measured;  // the video's own span
   }
   choose_frame_rate(info, measured, forced_rate);
+  if (!measured && last && *last >= info.start_time)  // the span up to the last frame, at the grid's rate
+    info.duration = *last - info.start_time + 1.0 / info.frame_rate.value();
   if (forced_rate) {
     info.frame_count = std::llround(info.duration * info.frame_rate.value());
     info.count_method = "duration*rate";

@@ -24,7 +24,9 @@ if [ -s "$depth_dir/depth.mkv" ]; then
     rm -f "$depth_dir/depth.mkv"
   fi
 fi
+redone=0
 if [ ! -s "$depth_dir/depth.mkv" ]; then
+  redone=1
   extract_chunk
   run "${depth[@]}"
   # Packed losslessly (about 3x smaller than the PNGs); the PNGs go only once it is on disk.
@@ -32,4 +34,5 @@ if [ ! -s "$depth_dir/depth.mkv" ]; then
     --fps "$S3D_FPS" --codec ffv1 --threads "$S3D_THREADS" --force --quiet
 fi
 find "$depth_dir" -maxdepth 1 -name '[0-9]*.png' -delete
-mv "$depth_dir.want" "$stamp"
+# The stamp changes (and with it make's view of the chunk) only when the depth did.
+if cmp -s "$depth_dir.want" "$stamp" && [ "$redone" = 0 ]; then rm -f "$depth_dir.want"; else mv "$depth_dir.want" "$stamp"; fi

@@ -14,8 +14,11 @@ frames=$((end - first))
 if [ "$(frames_in "$chunk_dir/packed")" -lt "$frames" ]; then
   if [ "$(frames_in "$chunk_dir/views/left")" -lt "$frames" ]; then
     extract_chunk
-    # The kept depth maps, unpacked into scratch whole or not at all.
+    # The kept depth maps, unpacked into scratch whole or not at all; an archive that is not
+    # whole (cut short by a full disk) is made again first.
     if [ ! -d "$chunk_dir/depth" ]; then
+      "$(dirname "$0")/chunk-depth.sh" "$chunk" "$depth_stamp" "$S3D_WORK/params/source.params" \
+        "$S3D_WORK/params/depth.params"
       rm -rf "$chunk_dir/.depth"
       run "$S3D_BIN/s3d-extract" "$depth_dir/depth.mkv" --out "$chunk_dir/.depth" --first-index "$first" \
         --range "$first:$end" --threads "$S3D_THREADS" --quiet

@@ -5,7 +5,7 @@
 # Usage: locked.sh MAKE ARGS...   (environment: S3D_WORK, S3D_OUT)
 set -euo pipefail
 mkdir -p "$S3D_WORK"
-exec 9>"$S3D_WORK/.lock"
+exec 9>>"$S3D_WORK/.lock"
 if ! flock -n 9; then
   echo "s3d: another pipeline run is using $S3D_WORK (it holds $S3D_WORK/.lock): wait for it, or use another WORK" >&2
   exit 1
