@@ -57,13 +57,19 @@ ratio() { echo "$1 / $2" | bc -l; }
 # side keeps its best (least disturbed) value.
 baseline=${BASELINE:-}
 [ -z "$baseline" ] || [ -x "$baseline" ] || { echo "BASELINE=$baseline is not an executable" >&2; exit 1; }
-seed_core=(); seed_all=(); fwd=(); rmp=(); cli=(); cli_nofsync=(); base_fwd=(); base_cli=()
+seed_core=(); seed_all=(); fwd=(); rmp=(); cli=(); cli_nofsync=(); base_fwd=(); base_cli=(); hsbs_after=(); hsbs_before=()
 for r in $(seq "$rounds"); do
   out=$("$py" "$seed" time "$work/frame.png" "$work/depth.png" --method 1 --n 20)
   seed_core+=("$(echo "$out" | awk '{print $2}')")
   seed_all+=("$(echo "$out" | awk '{print $4}')")
   fwd+=("$("$tool" --frames "$work/frames" --depth "$work/depth" --benchmark 30 --range 0:1 | awk '{print $2}')")
   rmp+=("$("$tool" --frames "$work/frames" --depth "$work/depth" --benchmark 30 --range 0:1 --method remap | awk '{print $2}')")
+  # The pipeline's packed output (one thread): hsbs warped at full size then squeezed, vs
+  # squeezed first and warped at half width.
+  hsbs_after+=("$("$tool" --frames "$work/frames" --depth "$work/depth" --benchmark 30 --range 0:1 --out - --pack hsbs \
+    --squeeze after | awk '{print $2}')")
+  hsbs_before+=("$("$tool" --frames "$work/frames" --depth "$work/depth" --benchmark 30 --range 0:1 --out - --pack hsbs \
+    --squeeze before | awk '{print $2}')")
   cli+=("$(cli_ms)")
   cli_nofsync+=("$(S3D_NO_FSYNC=1 cli_ms)")
   if [ -n "$baseline" ]; then
@@ -73,6 +79,7 @@ for r in $(seq "$rounds"); do
 done
 seed_core=$(best "${seed_core[@]}"); seed_all=$(best "${seed_all[@]}")
 fwd=$(best "${fwd[@]}"); rmp=$(best "${rmp[@]}")
+hsbs_after=$(best "${hsbs_after[@]}"); hsbs_before=$(best "${hsbs_before[@]}")
 cli=$(best "${cli[@]}"); cli_nofsync=$(best "${cli_nofsync[@]}")
 
 printf '\n1080p frame %s kB (PNG), %s cores, load %s (machine shared: repeat if numbers look disturbed)\n' \
@@ -81,6 +88,10 @@ printf '%-60s %9s %9s\n' "best median of $rounds rounds" "ms/frame" "vs seed"
 printf '%-60s %9.2f %9s\n' "seed method 1, in-process compute (both eyes + hstack)" "$seed_core" "1.00x"
 printf '%-60s %9.2f %8.2fx\n' "s3d-parallax forward, in-process (depth prep + both eyes)" "$fwd" "$(ratio "$seed_core" "$fwd")"
 printf '%-60s %9.2f %8.2fx\n' "s3d-parallax remap, in-process (depth prep + both eyes)" "$rmp" "$(ratio "$seed_core" "$rmp")"
+printf '%-60s %9.2f %8.2fx\n' "s3d-parallax --out - --pack hsbs --squeeze after (1 thread)" "$hsbs_after" \
+  "$(ratio "$seed_core" "$hsbs_after")"
+printf '%-60s %9.2f %8.2fx\n' "s3d-parallax --out - --pack hsbs --squeeze before (1 thread)" "$hsbs_before" \
+  "$(ratio "$seed_core" "$hsbs_before")"
 if [ -n "$baseline" ]; then
   base_fwd=$(best "${base_fwd[@]}")
   printf '%-60s %9.2f %8.2fx\n' "BASELINE forward, in-process" "$base_fwd" "$(ratio "$seed_core" "$base_fwd")"

@@ -23,6 +23,7 @@ PACKAGES=(
   python3 python3-numpy python3-opencv    # ../shared measuring sticks used by tests and benchmarks
   ccache                                  # compiler cache: rebuilds (and CI re-runs) reuse objects
   shellcheck                              # the tests lint the pipeline's scripts
+  slurmctld slurmd slurm-client munge     # the Slurm tests start a one-node cluster (not started here)
 )
 
 missing=()

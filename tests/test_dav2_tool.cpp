@@ -8,6 +8,9 @@
 
 #include "depth_anything_v2/checkpoint_reader.hpp"
 #include "depth_anything_v2/dav2_config.hpp"
+#include "depth_stage/depth_field.hpp"
+#include "depth_stage/depth_sidecar.hpp"
+#include "imageio/image_file.hpp"
 #include "support/dav2_golden.hpp"
 #include "support/image_compare.hpp"
 #include "support/test_support.hpp"
@@ -43,6 +46,44 @@ TEST_CASE("s3d-depth --help documents every option", "[e2e]") {
                              "--quiet", "S3D_MODELS", "heuristic", "vitg"})
     CHECK_THAT(r.out, Catch::Contains(option));
   CHECK_THAT(run_tool("s3d-depth", {"--version"}).out, Catch::Contains("Depth-Anything-V2 on LibTorch"));
+}
+
+TEST_CASE("s3d-depth --format field keeps the network's output, which renders to the reference depth", "[reference]") {
+  S3D_REQUIRE_SHARED();
+  TempDir dir;
+  const auto frames = make_frames(dir);
+  const auto out = dir / "fields";
+  const auto r = run_tool("s3d-depth", {"--frames", frames.string(), "--out", out.string(), "--model",
+                                        golden_file("tiny_vits.pth").string(), "--normalize", "frame", "--format",
+                                        "field", "--threads", "2"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto sidecar = depth_stage::read_sidecar(depth_stage::sidecar_path(out, 0));
+  REQUIRE(sidecar.field);
+  CHECK(sidecar.field->kind == depth_stage::DepthField::Kind::kBilinear);
+  // The stored plane is the raw network output (larger than this 640x360 frame), to 16 bits.
+  const cv::Mat raw = golden_depth("a_raw.pt");
+  CHECK(sidecar.field->size == raw.size());
+  const cv::Mat stored = read_image(depth_stage::depth_png_path(out, 0), kReadUnchanged);
+  const auto field = depth_stage::decode_field(stored, *sidecar.field, "stored");
+  double lo, hi;
+  cv::minMaxLoc(raw, &lo, &hi);
+  // 1e-4 (golden) plus half a 16-bit step of the plane's range.
+  const double plane_step = 1e-4 + 0.5 * (hi - lo) / 65535;
+  S3D_CHECK_IMAGES_MATCH(raw, field.a, (test::Tolerance{plane_step, 0, plane_step, "golden raw + 16-bit plane"}));
+  // Rendered at the frame's size and normalized, as s3d-parallax reads it.
+  const cv::Mat frame = read_image(frames / "000000.png", kReadColor);
+  cv::Mat depth;
+  depth_stage::read_field_depth(out, 0, frame.size(), frame, depth);
+  // `--normalize frame` maps the field's own range (its grid's, the raw output's [lo, hi])
+  // onto 0..1, so the reference depth (the raw output upsampled) normalized by that range,
+  // clamped as a 16-bit map is. The rendering's only error is the 16-bit plane's.
+  const cv::Mat ref = golden_depth("a_depth.pt");
+  cv::Mat expected;
+  ref.convertTo(expected, CV_32F, 1 / (hi - lo), -lo / (hi - lo));
+  cv::max(expected, 0.0, expected);
+  cv::min(expected, 1.0, expected);
+  S3D_CHECK_IMAGES_MATCH(expected, depth, (test::Tolerance{1e-3, 0, 1e-3, "field rendering vs reference (0.1%)"}));
 }
 
 TEST_CASE("s3d-depth on the golden model writes the reference depth, then resumes", "[reference]") {

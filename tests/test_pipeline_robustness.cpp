@@ -1,10 +1,11 @@
 // Makefile.pipeline on real-film situations and user mistakes: a late-starting 23.976 fps
 // MKV with AC3 and subtitles, a header that lies about the rate, a source replaced in place,
-// a failed model switch, a truncated kept depth archive, two runs on one work folder, temp
+// a failed model switch, kept depth with frames missing, two runs on one work folder, temp
 // files a killed run left, a changed CHUNK, OUT=INPUT, a "$" in a file name, and make -n.
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -141,20 +142,25 @@ TEST_CASE("pipeline: a model that cannot run leaves the kept depth alone", "[pip
   CHECK(stream_md5(out, "0:v") == video);
 }
 
-TEST_CASE("pipeline: a kept depth archive that was cut short is made again, not trusted", "[pipeline]") {
+TEST_CASE("pipeline: kept depth with frames missing is completed, to the same film", "[pipeline]") {
   TempDir dir("s3d-robust");
   const fs::path clip = make_clip(dir.path()), out = dir / "out.mkv", work = dir / "work";
   REQUIRE(run_program("make", make_args(clip, out, work, {"-j2"})).exit_code == 0);
   const std::string reference = stream_md5(out, "0:v");
-  // What an old full disk left: the archive of chunk 0001 with its first frames only.
-  const fs::path archive = work / "depth" / "0001" / "depth.mkv";
-  run_ffmpeg({"-i", archive.string(), "-frames:v", "7", "-c", "copy", (dir / "cut.mkv").string()});
-  fs::rename(dir / "cut.mkv", archive);
+  // What a lost disk or a careless clean-up left: chunk 0001 without its last 7 depth frames
+  // (field and sidecar) and without its segment.
+  const fs::path kept = work / "depth" / "0001";
+  for (int i = 2 * kChunk - 7; i < 2 * kChunk; ++i) {
+    char name[16];
+    std::snprintf(name, sizeof name, "%06d", i);
+    REQUIRE(fs::remove(kept / (std::string(name) + ".png")));
+    REQUIRE(fs::remove(kept / (std::string(name) + ".json")));
+  }
   fs::remove(work / "segments" / "0001.mkv");
   auto r = run_program("make", make_args(clip, out, work, {"-j2"}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.err, Catch::Contains("chunk 0001") && Catch::Contains("redoing it"));
+  CHECK(s3d::test::files_below(kept).size() == 2 * kChunk + 1);  // every frame's pair, and .params
   CHECK(probe(out, "v", "stream=nb_read_frames") == std::to_string(kFrames) + "\n");
   CHECK(stream_md5(out, "0:v") == reference);  // the same film as before the damage
 }

@@ -81,9 +81,7 @@ std::optional<fs::path> find_frame(const fs::path& dir, int64_t index) {
   return found;
 }
 
-void require_whole_range(const std::vector<FrameFile>& in_range, const FrameRange& range, const fs::path& dir,
-                         const std::string& what) {
-  const std::string where = what + " '" + dir.string() + "'";
+void require_whole_range(const std::vector<FrameFile>& in_range, const FrameRange& range, const std::string& where) {
   if (!range.is_open()) {
     const int64_t wanted = range.end - range.start;
     int64_t first_missing = range.start;

@@ -41,13 +41,12 @@ std::vector<FrameFile> list_frames(const fs::path& dir);
 // The frames of `frames` inside `range`.
 std::vector<FrameFile> frames_in_range(const std::vector<FrameFile>& frames, const FrameRange& range);
 
-// Checks that `in_range` (the frames of `dir` inside `range`, sorted) is every frame of
+// Checks that `in_range` (the frames of a source inside `range`, sorted) is every frame of
 // `range`: with a bounded range all of START..END-1, with an open one a gapless run from
-// START (from the first present for the default range). Throws Error naming `what` (e.g.
-// "input frame directory"), the directory, how many frames are missing and the first:
-// "--range 0:100: input frame directory 'f' holds 40 of its 100 frames (60 missing, the first missing is 40)".
-void require_whole_range(const std::vector<FrameFile>& in_range, const FrameRange& range, const fs::path& dir,
-                         const std::string& what);
+// START (from the first present for the default range). Throws Error naming `where` (e.g.
+// "frame directory 'f'"), how many frames are missing and the first:
+// "--range 0:100: frame directory 'f' holds 40 of its 100 frames (60 missing, the first missing is 40)".
+void require_whole_range(const std::vector<FrameFile>& in_range, const FrameRange& range, const std::string& where);
 
 // The file holding frame `index` in `dir`, whatever its image extension, if any. Throws
 // Error when the frame is stored twice (000001.png and 000001.jpg).

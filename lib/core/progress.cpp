@@ -29,7 +29,8 @@ StderrProgress::StderrProgress(std::string tool, bool quiet, std::string unit, d
       min_interval_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
           std::chrono::duration<double>(1.0 / max_per_second))),
       start_(std::chrono::steady_clock::now()),
-      last_(start_ - min_interval_) {}
+      last_(start_ - min_interval_),
+      last_record_(last_) {}
 
 std::string StderrProgress::format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?:??:??";
@@ -39,7 +40,35 @@ std::string StderrProgress::format_duration(double seconds) {
   return buf;
 }
 
+namespace {
+
+std::string& record_file() {
+  static std::string path;
+  return path;
+}
+
+}  // namespace
+
+void StderrProgress::set_record_file(std::string path) { record_file() = std::move(path); }
+
+void StderrProgress::record(int64_t done, int64_t total) {
+  const std::string& path = record_file();
+  const auto now = std::chrono::steady_clock::now();
+  if (path.empty() || (now - last_record_ < min_interval_ && done < total)) return;
+  last_record_ = now;
+  const std::string slash = path.find('/') == std::string::npos ? "" : path.substr(0, path.rfind('/') + 1);
+  const std::string temp = slash + "." + path.substr(slash.size()) + ".tmp" + std::to_string(::getpid());
+  if (FILE* f = std::fopen(temp.c_str(), "w")) {
+    const bool ok = std::fprintf(f, "%lld %lld\n", static_cast<long long>(done), static_cast<long long>(total)) > 0;
+    if (std::fclose(f) == 0 && ok) std::rename(temp.c_str(), path.c_str());
+  }
+}
+
 void StderrProgress::update(int64_t done, int64_t total) {
+  if (!record_file().empty()) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    record(done, total);
+  }
   if (quiet_ || !tty_) return;
   std::lock_guard<std::mutex> lock(mutex_);
   auto now = std::chrono::steady_clock::now();

@@ -19,6 +19,11 @@ using ProgressFn = std::function<void(int64_t done, int64_t total)>;
 // line (finish()) is printed whenever not quiet, terminal or not.
 class StderrProgress {
  public:
+  // Where every StderrProgress of this process also records its count, "done total\n",
+  // replaced atomically at the same rate, tty or not, quiet or not (--progress-file: the
+  // pipeline's whole-run progress reads it). Empty = nowhere (the default).
+  static void set_record_file(std::string path);
+
   StderrProgress(std::string tool, bool quiet, std::string unit = "frames", double max_per_second = 4);
 
   void update(int64_t done, int64_t total);
@@ -35,7 +40,9 @@ class StderrProgress {
   bool quiet_, tty_;
   std::chrono::steady_clock::duration min_interval_;
   std::chrono::steady_clock::time_point start_, last_;
+  void record(int64_t done, int64_t total);
   bool printed_ = false;
+  std::chrono::steady_clock::time_point last_record_;
   std::mutex mutex_;
 };
 

@@ -80,7 +80,7 @@ std::string Dav2Estimator::name() const {
   return model_ ? "dav2-" + model_->net->config.encoder : std::string("dav2");
 }
 
-torch::Tensor Dav2Estimator::run_batch(const std::vector<cv::Mat>& frames) {
+torch::Tensor Dav2Estimator::run_batch(const std::vector<cv::Mat>& frames, bool network_size) {
   std::vector<torch::Tensor> inputs;
   for (const auto& frame : frames) inputs.push_back(image_to_tensor(frame, options_.input_size));
   auto batch = torch::stack(inputs).to(device_);
@@ -97,27 +97,40 @@ torch::Tensor Dav2Estimator::run_batch(const std::vector<cv::Mat>& frames) {
     throw;
   }
   if (autocast) at::autocast::set_enabled(false), at::autocast::clear_cache();
+  if (network_size) return depth.to(torch::kCPU).contiguous();
   return resize_to_frame(depth, frames.front().size()).to(torch::kCPU).contiguous();
 }
 
-std::vector<cv::Mat> Dav2Estimator::estimate(const std::vector<cv::Mat>& bgr_frames) {
+void Dav2Estimator::run_groups(const std::vector<cv::Mat>& bgr_frames, bool network_size,
+                               const std::function<void(size_t, cv::Mat)>& take) {
   load();
   c10::InferenceMode inference;  // no autograd bookkeeping at all
-  std::vector<cv::Mat> out;
   // Consecutive frames of one size form one batch (a video's frames all do).
   for (size_t begin = 0; begin < bgr_frames.size();) {
     size_t end = begin + 1;
     while (end < bgr_frames.size() && bgr_frames[end].size() == bgr_frames[begin].size()) ++end;
     const std::vector<cv::Mat> group(bgr_frames.begin() + begin, bgr_frames.begin() + end);
-    const auto depth = run_batch(group);
+    const auto depth = run_batch(group, network_size);
     for (int64_t i = 0; i < depth.size(0); ++i) {
-      const cv::Size size = group[i].size();
-      cv::Mat map(size, CV_32FC1);
-      std::memcpy(map.data, depth[i].data_ptr<float>(), sizeof(float) * size.area());
-      out.push_back(map);
+      cv::Mat map(static_cast<int>(depth.size(1)), static_cast<int>(depth.size(2)), CV_32FC1);
+      std::memcpy(map.data, depth[i].data_ptr<float>(), sizeof(float) * map.total());
+      take(begin + static_cast<size_t>(i), map);
     }
     begin = end;
   }
+}
+
+std::vector<cv::Mat> Dav2Estimator::estimate(const std::vector<cv::Mat>& bgr_frames) {
+  std::vector<cv::Mat> out(bgr_frames.size());
+  run_groups(bgr_frames, false, [&](size_t i, cv::Mat map) { out[i] = std::move(map); });
+  return out;
+}
+
+std::vector<depth_stage::DepthField> Dav2Estimator::estimate_fields(const std::vector<cv::Mat>& bgr_frames) {
+  std::vector<depth_stage::DepthField> out(bgr_frames.size());
+  run_groups(bgr_frames, true, [&](size_t i, cv::Mat map) {
+    out[i] = {depth_stage::DepthField::Kind::kBilinear, std::move(map), cv::Mat()};
+  });
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Depth-Anything-V2 as a DepthEstimator: infer_image for a batch of frames, on CPU or CUDA.
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -47,13 +48,21 @@ class Dav2Estimator : public depth_stage::DepthEstimator {
 
   // Frames of equal size are run as one batch; each result is CV_32FC1 at its frame's size.
   std::vector<cv::Mat> estimate(const std::vector<cv::Mat>& bgr_frames) override;
+  // The network's own output (h14 x w14, before infer_image's resize) as kBilinear fields:
+  // render_field redoes the align_corners resize at the frame's size.
+  std::vector<depth_stage::DepthField> estimate_fields(const std::vector<cv::Mat>& bgr_frames) override;
   // "dav2-vits" etc. ("dav2" before loading).
+  bool has_own_grid() const override { return true; }
   std::string name() const override;
 
   torch::Device device() const { return device_; }
 
  private:
-  torch::Tensor run_batch(const std::vector<cv::Mat>& frames);
+  // [B, h, w] float CPU depth: at the frames' size, or the network's when `network_size`.
+  torch::Tensor run_batch(const std::vector<cv::Mat>& frames, bool network_size);
+  // Runs consecutive frames of one size as one batch; calls `take(frame index, map)` per frame.
+  void run_groups(const std::vector<cv::Mat>& frames, bool network_size,
+                  const std::function<void(size_t, cv::Mat)>& take);
 
   struct Model;
   Dav2Options options_;

@@ -32,6 +32,15 @@ std::string sidecar_to_json(const DepthSidecar& s) {
       .set("lo", s.mapped.lo)
       .set("hi", s.mapped.hi)
       .set("scene_cut", s.scene_cut);
+  if (s.field) {
+    const auto range = [](const DepthRange& r) { return json::Value::array().push(r.lo).push(r.hi); };
+    doc.set("field", json::Value::object()
+                         .set("kind", field_kind_names().name(s.field->kind))
+                         .set("width", s.field->size.width)
+                         .set("height", s.field->size.height)
+                         .set("a", range(s.field->a))
+                         .set("b", range(s.field->b)));
+  }
   return json::dump(doc);
 }
 
@@ -56,6 +65,27 @@ DepthSidecar sidecar_from_json(const std::string& text, const std::string& sourc
   s.raw = {json.real("raw_min"), json.real("raw_max")};
   s.mapped = {json.real("lo"), json.real("hi")};
   s.scene_cut = json.boolean("scene_cut");
+  if (json.has("field")) {
+    const json::ObjectReader f = json.object("field");
+    FieldEncoding e;
+    try {
+      e.kind = field_kind_names().parse(f.string("kind"), "kind");
+    } catch (const UsageError&) {
+      throw Error(what + ": key 'field.kind': expected " + field_kind_names().alternatives() + ", got '" +
+                  f.string("kind") + "'");
+    }
+    e.size = {static_cast<int>(f.integer("width")), static_cast<int>(f.integer("height"))};
+    const auto range = [&](const char* key) {
+      const auto& items = f.at(key).items();
+      if (items.size() != 2) throw Error(what + ": key 'field." + std::string(key) + "': expected [lo, hi]");
+      return DepthRange{items[0].as_real(), items[1].as_real()};
+    };
+    e.a = range("a");
+    e.b = range("b");
+    if (e.size.width <= 0 || e.size.height <= 0 || e.a.lo > e.a.hi || e.b.lo > e.b.hi)
+      throw Error(what + ": key 'field': expected a positive size and lo <= hi");
+    s.field = e;
+  }
   if (s.width <= 0 || s.height <= 0 || s.raw.lo > s.raw.hi || s.mapped.lo > s.mapped.hi)
     throw Error(what + ": expected a positive size and lo <= hi, got " + std::to_string(s.width) + "x" +
                 std::to_string(s.height) + ", raw " + format_real(s.raw.lo) + ".." + format_real(s.raw.hi) +

@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <string>
 
+#include <optional>
+
+#include "depth_stage/depth_field.hpp"
 #include "depth_stage/normalization.hpp"
 
 namespace s3d::depth_stage {
@@ -20,10 +23,13 @@ struct DepthSidecar {
   int64_t frame = 0;                      // global frame index
   std::string model;                      // DepthEstimator::name()
   Normalize normalize = Normalize::kFrame;  // how `mapped` was chosen
-  int width = 0, height = 0;              // PNG size, pixels
+  int width = 0, height = 0;              // the frame's size, pixels
   DepthRange raw;                         // min..max of the estimator's output for this frame
-  DepthRange mapped;                      // raw values stored as 0 and 65535
+  DepthRange mapped;                      // the raw values normalized to 0 (far) and 1 (near);
+                                          // a frame-sized PNG stores them as 0 and 65535
   bool scene_cut = false;                 // a cut was detected between the previous frame and this one
+  std::optional<FieldEncoding> field;     // set: the PNG holds a depth field (depth_field.hpp),
+                                          // else the frame-sized normalized map
 };
 
 fs::path depth_png_path(const fs::path& out_dir, int64_t index);

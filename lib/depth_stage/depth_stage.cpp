@@ -1,96 +1,105 @@
 #include "depth_stage/depth_stage.hpp"
 
 #include <atomic>
-#include <future>
+#include <memory>
 #include <map>
+#include <opencv2/imgproc.hpp>
 #include <optional>
 #include <set>
 
 #include "core/errors.hpp"
 #include "core/file_identity.hpp"
+#include "core/background_task.hpp"
 #include "core/frame_store.hpp"
 #include "core/parallel.hpp"
 #include "depth_stage/depth_sidecar.hpp"
-#include "imageio/image_file.hpp"
 #include "depth_stage/scene_cut.hpp"
+#include "imageio/image_file.hpp"
+#include "imageio/opencv_threads.hpp"
 
 namespace s3d::depth_stage {
 namespace {
 
 constexpr int kMaxBatch = 256;
 
-// One frame to estimate. The first frame of each stretch of consecutive frames to do also
-// carries what comes before it in the frame store: the input frame (for scene-cut
-// detection) and, under ema, the mapping of its done output (to continue the EMA from).
-struct Job {
+// A frame read from the source, on its way through the stage.
+struct Item {
   int64_t index = 0;
-  fs::path frame;
-  bool stretch_start = false;
-  std::optional<fs::path> previous_frame;      // input before a stretch (scene-cut reference)
-  std::optional<DepthRange> previous_mapping;  // its done output's lo/hi (EMA continuation)
+  cv::Mat frame;
+  cv::Mat thumbnail;             // the frame at half size (area average): cheap stand-in for small copies
+  cv::Mat signature;
+  bool todo = false;            // its depth is to be made (else it only passes through: a reference or tee)
+  bool stretch_start = false;   // todo, and the frame before it was not
+  bool first_of_source = false; // no frame before it: no scene-cut reference
+  std::optional<DepthRange> previous_mapping;  // stretch start: the done predecessor's mapping (EMA continuation)
 };
 
-struct DecodedBatch {
-  std::vector<cv::Mat> frames;
-  std::vector<cv::Mat> signatures;
-  std::vector<cv::Mat> previous_signatures;  // of stretch starts' predecessors, else empty
-};
-
-struct NormalizedFrame {
-  cv::Mat raw;
+// A frame whose depth was made: what gets written.
+struct Output {
+  int64_t index = 0;
+  cv::Mat frame;      // kept only for the tee
+  DepthField field;
+  cv::Mat raw;        // frame-sized raw depth, for the png16 format
   DepthSidecar sidecar;
 };
+
+// Half size by the fast exact 2:1 area average (~1 ms for 1080p), which the scene
+// signature and a field's range are then shrunk from (~3 ms each from the full frame).
+cv::Mat half_size(const cv::Mat& frame) {
+  if (frame.cols % 2 || frame.rows % 2 || frame.cols < 256) return frame;
+  cv::Mat half;
+  cv::resize(frame, half, cv::Size(frame.cols / 2, frame.rows / 2), 0, 0, cv::INTER_AREA);
+  return half;
+}
 
 std::string size_text(cv::Size s) { return std::to_string(s.width) + "x" + std::to_string(s.height); }
 
 // The PNG is written first and the sidecar last; an old sidecar goes first, so a crash
 // anywhere leaves a frame either done and consistent or not done.
-void write_depth_frame(const fs::path& out_dir, const cv::Mat& depth16, const DepthSidecar& sidecar) {
+void write_depth_frame(const fs::path& out_dir, const cv::Mat& image16, const DepthSidecar& sidecar) {
   const fs::path sidecar_file = sidecar_path(out_dir, sidecar.frame);
   std::error_code ec;
   fs::remove(sidecar_file, ec);
   if (ec) throw Error("cannot replace depth sidecar '" + sidecar_file.string() + "': " + ec.message());
-  // OpenCV's PNG speed preset (the default): an explicit zlib level switches libpng to
-  // adaptive filtering, ~2x slower for 16-bit depth at about the same size (measured).
-  write_image_atomic(depth_png_path(out_dir, sidecar.frame), depth16);
+  // s3d's fast PNG encoder: libpng spends ~4 ms filtering a 640x180 16-bit field (even
+  // uncompressed), the encoder ~1 ms for a file of about the same size.
+  ImageWriteOptions png;
+  png.fast_png = true;
+  write_image_atomic(depth_png_path(out_dir, sidecar.frame), image16, png);
   write_sidecar(sidecar_file, sidecar);
 }
 
-DecodedBatch decode_batch(const std::vector<Job>& jobs, size_t begin, size_t end, int threads) {
-  DecodedBatch batch;
-  const size_t n = end - begin;
-  batch.frames.resize(n);
-  batch.signatures.resize(n);
-  batch.previous_signatures.resize(n);
-  parallel_for(static_cast<int64_t>(n), threads, [&](int64_t i) {
-    const Job& job = jobs[begin + i];
-    batch.frames[i] = read_image(job.frame);
-    batch.signatures[i] = scene_signature(batch.frames[i]);
-    if (job.previous_frame) batch.previous_signatures[i] = scene_signature(read_image(*job.previous_frame));
-  });
-  return batch;
-}
-
 // Raw output checks: the estimator is code we do not control.
-void check_estimates(const std::vector<cv::Mat>& raw, const DecodedBatch& batch, const std::vector<Job>& jobs,
-                     size_t begin, const std::string& model) {
-  if (raw.size() != batch.frames.size())
-    throw Error("depth model '" + model + "' returned " + std::to_string(raw.size()) + " maps for a batch of " +
-                std::to_string(batch.frames.size()) + " frames");
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i].type() != CV_32FC1 || raw[i].size() != batch.frames[i].size())
-      throw Error("depth model '" + model + "' on frame '" + jobs[begin + i].frame.string() +
-                  "': expected a CV_32FC1 map of " + size_text(batch.frames[i].size()) + ", got type " +
-                  std::to_string(raw[i].type()) + " of " + size_text(raw[i].size()));
+void check_fields(const std::vector<DepthField>& fields, const std::vector<Item>& batch, const std::string& model,
+                  bool own_grid, const FrameSource& source) {
+  if (fields.size() != batch.size())
+    throw Error("depth model '" + model + "' returned " + std::to_string(fields.size()) + " maps for a batch of " +
+                std::to_string(batch.size()) + " frames");
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const DepthField& f = fields[i];
+    const bool guided = f.kind == DepthField::Kind::kGuided;
+    // An estimator's own grid may have any size (a network's may be larger than a small
+    // frame: rendering samples it down, as PyTorch's interpolate does); a guided model's two
+    // planes share one; plain estimate() maps are the frame's size.
+    constexpr int kMaxSide = 16384;
+    const cv::Size frame = batch[i].frame.size();
+    if (f.a.type() != CV_32FC1 || f.a.empty() || f.a.cols > kMaxSide || f.a.rows > kMaxSide ||
+        (guided && (f.b.type() != CV_32FC1 || f.b.size() != f.a.size())) || (!own_grid && f.a.size() != frame))
+      throw Error("depth model '" + model + "' on " + source.frame_name(batch[i].index) + ": expected a CV_32FC1 map" +
+                  (own_grid ? std::string() : " of " + size_text(frame)) + ", got type " +
+                  std::to_string(f.a.type()) + " of " + size_text(f.a.size()) +
+                  (guided ? " with a second plane of type " + std::to_string(f.b.type()) + " of " + size_text(f.b.size())
+                          : ""));
   }
 }
 
-// Pass 2 of `global`: every frame of the range mapped with the range's min..max.
-int64_t renormalize_globally(const DepthStageOptions& options, const std::vector<FrameFile>& frames) {
+// Pass 2 of `global`: every frame of the range mapped with the range's min..max. Field
+// frames are normalized when rendered, so only their sidecars change.
+int64_t renormalize_globally(const DepthStageOptions& options, const std::vector<int64_t>& frames) {
   std::vector<DepthSidecar> sidecars;
   DepthRange global;
-  for (const auto& frame : frames) {
-    sidecars.push_back(read_sidecar(sidecar_path(options.out_dir, frame.index)));
+  for (int64_t index : frames) {
+    sidecars.push_back(read_sidecar(sidecar_path(options.out_dir, index)));
     const DepthRange& raw = sidecars.back().raw;
     if (sidecars.size() == 1) global = raw;
     global.lo = std::min(global.lo, raw.lo);
@@ -104,16 +113,20 @@ int64_t renormalize_globally(const DepthStageOptions& options, const std::vector
       total, options.threads,
       [&](int64_t k) {
         DepthSidecar sidecar = sidecars[todo[k]];
+        const DepthRange from = sidecar.mapped;
+        sidecar.mapped = global;
+        sidecar.normalize = Normalize::kGlobal;
+        if (sidecar.field) {
+          write_sidecar(sidecar_path(options.out_dir, sidecar.frame), sidecar);
+          return;
+        }
         const fs::path png = depth_png_path(options.out_dir, sidecar.frame);
         const cv::Mat depth = read_image(png, kReadUnchanged);
         if (depth.type() != CV_16UC1 || depth.cols != sidecar.width || depth.rows != sidecar.height)
           throw Error("depth frame '" + png.string() + "': expected a 16-bit grayscale " +
                       size_text({sidecar.width, sidecar.height}) + " PNG as its sidecar says, got type " +
                       std::to_string(depth.type()) + " of " + size_text(depth.size()));
-        const cv::Mat remapped = remap_depth(depth, sidecar.mapped, global);
-        sidecar.mapped = global;
-        sidecar.normalize = Normalize::kGlobal;
-        write_depth_frame(options.out_dir, remapped, sidecar);
+        write_depth_frame(options.out_dir, remap_depth(depth, from, global), sidecar);
       },
       [&](int64_t done) {
         if (options.progress) options.progress(done, total);
@@ -123,12 +136,21 @@ int64_t renormalize_globally(const DepthStageOptions& options, const std::vector
 
 }  // namespace
 
+const EnumNames<DepthFormat>& depth_format_names() {
+  static const EnumNames<DepthFormat> names = {{DepthFormat::kPng16, "png16"}, {DepthFormat::kField, "field"}};
+  return names;
+}
+
 const OptionTable<DepthStageOptions>& DepthStageOptions::table() {
   static const auto table =
       OptionTable<DepthStageOptions>()
-          .path("frames", &DepthStageOptions::frames_dir, "Input frame directory", Need::kRequired, "DIR")
+          .path("frames", &DepthStageOptions::frames_dir, "Input frame directory (or --video FILE)", Need::kOptional,
+                "DIR")
           .path("out", &DepthStageOptions::out_dir, "Output depth frame directory, created if missing", Need::kRequired,
                 "DIR")
+          .choice("format", &DepthStageOptions::format, depth_format_names(),
+                  "png16 (a frame-sized 16-bit PNG per frame, 0 = far .. 65535 = near: any tool reads it) | field "
+                  "(the model's own resolution, several times smaller; s3d-parallax renders it at the frame's size)")
           .number("batch", &DepthStageOptions::batch, Bounds{1, kMaxBatch},
                   "Frames per network call (equal-size frames are batched)")
           .choice("normalize", &DepthStageOptions::normalize, normalize_names(),
@@ -146,63 +168,83 @@ const OptionTable<DepthStageOptions>& DepthStageOptions::table() {
 
 void DepthStageOptions::check() const {
   table().check(*this);
-  if (same_file(frames_dir, out_dir))
+  if (!frames_dir.empty() && same_file(frames_dir, out_dir))
     throw UsageError("--out: must differ from --frames ('" + out_dir.string() + "'): depth frames would mix with the input");
+  if (on_frame && normalize == Normalize::kGlobal)
+    throw UsageError("--normalize global rewrites every frame's mapping after the last one: it cannot pass frames on "
+                     "as it goes (use ema or frame)");
 }
 
 DepthStageResult run_depth_stage(const DepthStageOptions& options, DepthEstimator& estimator) {
   options.check();
-  const auto all = list_frames(options.frames_dir);
-  const auto in_range = frames_in_range(all, options.range);
-  if (!options.range.is_open()) require_whole_range(in_range, options.range, options.frames_dir, "frame directory");
+  if (options.frames_dir.empty()) throw UsageError("missing required option --frames (see --help)");
+  const auto source = open_frame_store(options.frames_dir, options.threads);
+  return run_depth_stage(options, estimator, *source);
+}
+
+DepthStageResult run_depth_stage(const DepthStageOptions& options, DepthEstimator& estimator, FrameSource& source) {
+  options.check();
+  // Every frame the source has up to the range's end: the frame before the range is the
+  // scene-cut reference and the EMA's continuation of its first frame.
+  const std::vector<int64_t> all = source.indices(FrameRange{0, options.range.end});
+  std::vector<int64_t> in_range;
+  for (int64_t i : all)
+    if (options.range.contains(i)) in_range.push_back(i);
+  if (!options.range.is_open()) {
+    std::vector<FrameFile> listed;
+    for (int64_t i : in_range) listed.push_back({i, {}});
+    require_whole_range(listed, options.range, source.name());
+  }
   // The model's full name ("dav2-vits") is known once it is loaded, i.e. after its first
   // batch; before, a network says only its family ("dav2").
   std::string model = estimator.name();
 
-  // What to do, and where each stretch of frames to do continues from.
+  // What to do, and where each stretch of frames to do continues from. Done frames made by
+  // another model are never silently mixed with this one's.
   DepthStageResult result;
-  std::vector<Job> jobs;
-  std::set<int64_t> todo_indices;
-  // Done frames made by another model are never silently mixed with this one's.
+  std::set<int64_t> todo;
   std::map<std::string, fs::path> done_models;  // model -> one of its sidecars
-  for (const auto& frame : in_range) {
-    if (!options.force && depth_frame_done(options.out_dir, frame.index)) {
+  for (int64_t index : in_range) {
+    if (!options.force && depth_frame_done(options.out_dir, index)) {
       ++result.skipped;
-      const fs::path sidecar = sidecar_path(options.out_dir, frame.index);
+      const fs::path sidecar = sidecar_path(options.out_dir, index);
       done_models.emplace(read_sidecar(sidecar).model, sidecar);
     } else {
-      todo_indices.insert(frame.index);
+      todo.insert(index);
     }
   }
+  std::map<int64_t, Item> plan;  // every frame to read, by index
   for (size_t pos = 0; pos < all.size(); ++pos) {
-    if (!todo_indices.count(all[pos].index)) continue;
-    Job job;
-    job.index = all[pos].index;
-    job.frame = all[pos].path;
-    job.stretch_start = pos == 0 || !todo_indices.count(all[pos - 1].index);
-    if (job.stretch_start && pos > 0) {
-      const FrameFile& previous = all[pos - 1];
-      job.previous_frame = previous.path;
-      read_image_size(previous.path);
-      if (options.normalize == Normalize::kEma && depth_frame_done(options.out_dir, previous.index)) {
-        const fs::path path = sidecar_path(options.out_dir, previous.index);
+    const int64_t index = all[pos];
+    if (options.on_frame && options.range.contains(index)) plan[index].index = index;  // passes through
+    if (!todo.count(index)) continue;
+    Item& item = plan[index];
+    item.index = index;
+    item.todo = true;
+    item.stretch_start = pos == 0 || !todo.count(all[pos - 1]);
+    item.first_of_source = pos == 0;
+    if (item.stretch_start && pos > 0) {
+      const int64_t previous = all[pos - 1];
+      plan[previous].index = previous;  // read for its scene signature
+      if (options.normalize == Normalize::kEma && depth_frame_done(options.out_dir, previous)) {
+        const fs::path path = sidecar_path(options.out_dir, previous);
         try {
           const DepthSidecar previous_sidecar = read_sidecar(path);
-          job.previous_mapping = previous_sidecar.mapped;
+          item.previous_mapping = previous_sidecar.mapped;
           done_models.emplace(previous_sidecar.model, path);
         } catch (const Error& e) {
           throw Error(std::string(e.what()) + " (needed to continue the ema normalization at frame " +
-                      std::to_string(job.index) + "; redo the previous frame or use --normalize frame)");
+                      std::to_string(index) + "; redo the previous frame or use --normalize frame)");
         }
       }
     }
-    jobs.push_back(std::move(job));
   }
   // Pre-flight from the headers alone, so a bad frame fails before anything is written.
-  for (const auto& job : jobs) {
-    const cv::Size size = read_image_size(job.frame);
+  for (int64_t index : todo) {
+    const cv::Size size = source.size_of(index);
     if (size.width <= 0 || size.height <= 0)
-      throw Error("frame '" + job.frame.string() + "': expected a non-empty image, got " + size_text(size));
+      throw Error(source.frame_name(index) + ": expected a non-empty image, got " +
+                  size_text(size));
   }
   const auto check_models = [&](bool exact) {
     const auto family = [](const std::string& name) { return name.substr(0, name.find('-')); };
@@ -214,76 +256,117 @@ DepthStageResult run_depth_stage(const DepthStageOptions& options, DepthEstimato
   };
   check_models(false);
   if (options.normalize == Normalize::kGlobal) {
-    for (const auto& frame : in_range)
-      if (!todo_indices.count(frame.index)) read_sidecar(sidecar_path(options.out_dir, frame.index));
+    for (int64_t index : in_range)
+      if (!todo.count(index)) read_sidecar(sidecar_path(options.out_dir, index));
   }
   if (in_range.empty()) return result;
   ensure_directory(options.out_dir);
 
-  const int64_t total = static_cast<int64_t>(jobs.size());
+  const int64_t total = static_cast<int64_t>(todo.size());
+  // The stage's own threads (decoding, estimating, writing) keep the cores busy.
+  const OpenCvThreads opencv_threads(1);
   std::atomic<int64_t> written{0};
   EmaRange ema(options.ema_alpha, options.ema_dead_band);
   cv::Mat previous_signature;
-  auto normalize_batch = [&](const DecodedBatch& batch, std::vector<cv::Mat> raw, size_t begin) {
-    std::vector<NormalizedFrame> out(raw.size());
-    for (size_t i = 0; i < raw.size(); ++i) {
-      const Job& job = jobs[begin + i];
-      if (job.stretch_start) {
-        previous_signature = batch.previous_signatures[i];
-        if (job.previous_mapping) {
-          ema.restore(*job.previous_mapping);
+  bool first_batch = true;
+  BackgroundTask writing;  // the previous batch's files (and tee), while the next is estimated
+
+  // Estimate, normalize (in frame order: the EMA and scene cuts are sequential) and hand the
+  // batch to the writer.
+  const auto flush = [&](std::vector<Item>& batch) {
+    if (batch.empty()) return;
+    std::vector<cv::Mat> frames;
+    for (const auto& item : batch) frames.push_back(item.frame);
+    std::vector<DepthField> fields = estimator.estimate_fields(frames);
+    if (first_batch) {
+      model = estimator.name();
+      check_models(true);  // before anything is written
+      first_batch = false;
+    }
+    check_fields(fields, batch, model, estimator.has_own_grid(), source);
+    std::vector<Output> outputs(batch.size());
+    // The raw depth's range drives the normalization: of the frame-sized map for png16, of
+    // the field's own grid for fields (a bilinear field's range is exactly its rendering's:
+    // the upsampling never leaves it; a guided one's is close, and rendering clamps nothing).
+    parallel_for(static_cast<int64_t>(batch.size()), options.threads, [&](int64_t i) {
+      Output& o = outputs[i];
+      o.index = batch[i].index;
+      o.field = std::move(fields[i]);
+      const cv::Mat raw = options.format == DepthFormat::kPng16 ? (o.raw = render_field(o.field, batch[i].frame))
+                                                                  : render_on_grid(o.field, batch[i].thumbnail);
+      o.sidecar.raw = raw_range(raw, "depth model '" + model + "' on " + source.frame_name(o.index));
+    });
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const Item& item = batch[i];
+      if (item.stretch_start) {
+        if (item.first_of_source) previous_signature.release();  // (else its predecessor's, set as it passed)
+        if (item.previous_mapping) {
+          ema.restore(*item.previous_mapping);
         } else {
           ema.reset();
         }
       }
-      DepthSidecar& s = out[i].sidecar;
-      s.frame = job.index;
+      DepthSidecar& s = outputs[i].sidecar;
+      s.frame = item.index;
       s.model = model;
-      s.width = raw[i].cols;
-      s.height = raw[i].rows;
-      s.raw = raw_range(raw[i], "depth model '" + model + "' on frame '" + job.frame.string() + "'");
+      s.width = item.frame.cols;
+      s.height = item.frame.rows;
       s.scene_cut = !previous_signature.empty() &&
-                    scene_distance(previous_signature, batch.signatures[i]) > options.scene_cut_threshold;
+                    scene_distance(previous_signature, item.signature) > options.scene_cut_threshold;
       if (s.scene_cut) ++result.scene_cuts;
-      previous_signature = batch.signatures[i];
+      previous_signature = item.signature;
       // `global` first writes frame-normalized output; the second pass remaps it.
       s.normalize = options.normalize == Normalize::kEma ? Normalize::kEma : Normalize::kFrame;
       s.mapped = options.normalize == Normalize::kEma ? ema.update(s.raw, s.scene_cut) : s.raw;
-      out[i].raw = std::move(raw[i]);
+      if (options.on_frame) outputs[i].frame = item.frame;
     }
-    return out;
-  };
-  auto write_batch = [&](std::vector<NormalizedFrame> frames) {
-    parallel_for(static_cast<int64_t>(frames.size()), options.threads, [&](int64_t i) {
-      write_depth_frame(options.out_dir, quantize_depth(frames[i].raw, frames[i].sidecar.mapped), frames[i].sidecar);
-      const int64_t done = ++written;
-      if (options.progress) options.progress(done, total);
+    batch.clear();
+    writing.start([&, outputs = std::make_shared<std::vector<Output>>(std::move(outputs))] {
+      parallel_for(static_cast<int64_t>(outputs->size()), options.threads, [&](int64_t i) {
+        Output& o = (*outputs)[i];
+        if (options.format == DepthFormat::kPng16) {
+          write_depth_frame(options.out_dir, quantize_depth(o.raw, o.sidecar.mapped), o.sidecar);
+        } else {
+          FieldEncoding encoding;
+          const cv::Mat image = encode_field(o.field, encoding);
+          o.sidecar.field = encoding;
+          write_depth_frame(options.out_dir, image, o.sidecar);
+        }
+        const int64_t done = ++written;
+        if (options.progress) options.progress(done, total);
+      });
+      if (options.on_frame)
+        for (const Output& o : *outputs) options.on_frame({o.index, o.frame});  // in order, once on disk
     });
   };
 
-  // Decode of batch k+1 and encode of batch k-1 overlap the estimator on batch k.
+  // Frames in index order; a done frame passing through flushes what comes before it first.
+  std::vector<int64_t> wanted;
+  for (const auto& [index, item] : plan) wanted.push_back(index);
+  source.start(wanted);
+  std::vector<Item> batch;
   const size_t batch_size = static_cast<size_t>(options.batch);
-  auto decode_from = [&](size_t begin) {
-    return std::async(std::launch::async, decode_batch, std::cref(jobs), begin,
-                      std::min(jobs.size(), begin + batch_size), options.threads);
-  };
-  std::future<DecodedBatch> next;
-  if (!jobs.empty()) next = decode_from(0);
-  std::future<void> writing;
-  for (size_t begin = 0; begin < jobs.size(); begin += batch_size) {
-    DecodedBatch batch = next.get();
-    if (begin + batch_size < jobs.size()) next = decode_from(begin + batch_size);
-    std::vector<cv::Mat> raw = estimator.estimate(batch.frames);
-    if (begin == 0) {
-      model = estimator.name();
-      check_models(true);  // before anything is written
+  IndexedFrame frame;
+  while (source.next(frame)) {
+    Item item = std::move(plan.at(frame.index));
+    item.frame = std::move(frame.image);
+    if (item.frame.type() != CV_8UC3)
+      throw Error(source.frame_name(item.index) + ": expected 8-bit colour");
+    item.thumbnail = half_size(item.frame);
+    item.signature = scene_signature(item.thumbnail);
+    if (item.todo) {
+      batch.push_back(std::move(item));
+      if (batch.size() >= batch_size) flush(batch);
+      continue;
     }
-    check_estimates(raw, batch, jobs, begin, model);
-    std::vector<NormalizedFrame> normalized = normalize_batch(batch, std::move(raw), begin);
-    if (writing.valid()) writing.get();
-    writing = std::async(std::launch::async, write_batch, std::move(normalized));
+    // Not to do: the scene-cut reference of the stretch after it, and/or a frame to pass on.
+    flush(batch);
+    writing.wait();
+    previous_signature = item.signature;
+    if (options.on_frame && options.range.contains(item.index)) options.on_frame({item.index, item.frame});
   }
-  if (writing.valid()) writing.get();
+  flush(batch);
+  writing.wait();
   result.written = total;
 
   if (options.normalize == Normalize::kGlobal) result.renormalized = renormalize_globally(options, in_range);

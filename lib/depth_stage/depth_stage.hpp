@@ -8,17 +8,28 @@
 #include <string_view>
 
 #include "core/frame_stage_options.hpp"
+#include <functional>
+
 #include "depth_stage/depth_estimator.hpp"
+#include "imageio/frame_source.hpp"
 #include "depth_stage/normalization.hpp"
 
 namespace s3d::depth_stage {
 
 namespace fs = std::filesystem;
 
+// How the depth stage stores a frame's depth (beside its JSON sidecar, docs/depth-maps.md).
+enum class DepthFormat {
+  kPng16,  // png16: a 16-bit PNG of the frame's size, the normalized depth (0 = far, 65535 = near)
+  kField,  // field: the estimator's own resolution (depth_field.hpp), made frame-sized by s3d-parallax
+};
+const EnumNames<DepthFormat>& depth_format_names();  // png16 field
+
 struct DepthStageOptions : FrameStageOptions {  // progress: after each frame written; `global`'s
                                                 // second pass then counts its rewrites
-  fs::path frames_dir;                   // --frames: input frame store, 8-bit images (required)
+  fs::path frames_dir;                   // --frames: input frame store, 8-bit images (or another source)
   fs::path out_dir;                      // --out: depth frame store, created if missing (required)
+  DepthFormat format = DepthFormat::kPng16;  // --format png16|field, default png16
   int batch = 1;                         // frames per estimate() call, 1..256
   Normalize normalize = Normalize::kEma; // --normalize frame|ema|global, default ema
   double ema_alpha = 0.05;               // EMA shrink rate per frame, (0, 1]; 1 = like frame
@@ -27,6 +38,10 @@ struct DepthStageOptions : FrameStageOptions {  // progress: after each frame wr
   double scene_cut_threshold = 0.45;     // HSV-histogram Bhattacharyya distance to the previous
                                          // frame above which a scene cut resets the EMA, (0, 1];
                                          // 1 = never
+
+  // Not an option: when set, called with every frame of the range in frame order, each once
+  // its depth is on disk (done before or now): a tool passes the frames on this way (tee).
+  std::function<void(const IndexedFrame&)> on_frame;
 
   static const OptionTable<DepthStageOptions>& table();
   // Throws UsageError for invalid values (before anything is read).
@@ -46,5 +61,8 @@ struct DepthStageResult {
 // sidecar an `ema` resume continues from) are validated before the estimator is called or
 // anything is written. Throws UsageError / Error naming the option, file or frame.
 DepthStageResult run_depth_stage(const DepthStageOptions& options, DepthEstimator& estimator);
+// The same with the frames from `source` (a frame store, a video, a frame stream) instead of
+// options.frames_dir.
+DepthStageResult run_depth_stage(const DepthStageOptions& options, DepthEstimator& estimator, FrameSource& source);
 
 }  // namespace s3d::depth_stage

@@ -87,7 +87,16 @@ std::vector<cv::Mat> HeuristicDepth::estimate(const std::vector<cv::Mat>& bgr_fr
   return out;
 }
 
-cv::Mat HeuristicDepth::estimate_one(const cv::Mat& bgr) const {
+std::vector<DepthField> HeuristicDepth::estimate_fields(const std::vector<cv::Mat>& bgr_frames) {
+  std::vector<DepthField> out;
+  out.reserve(bgr_frames.size());
+  for (const auto& frame : bgr_frames) out.push_back(estimate_field(frame));
+  return out;
+}
+
+cv::Mat HeuristicDepth::estimate_one(const cv::Mat& bgr) const { return render_field(estimate_field(bgr), bgr); }
+
+DepthField HeuristicDepth::estimate_field(const cv::Mat& bgr) const {
   if (bgr.empty() || bgr.type() != CV_8UC3)
     throw Error("heuristic depth: expected a non-empty 8-bit BGR frame, got type " + std::to_string(bgr.type()) +
                 " of " + std::to_string(bgr.cols) + "x" + std::to_string(bgr.rows));
@@ -107,12 +116,9 @@ cv::Mat HeuristicDepth::estimate_one(const cv::Mat& bgr) const {
   // full-resolution guide: depth edges land on image edges without full-size filtering.
   const cv::Mat work_gray = gray_unit(work_bgr);
   const GuidedModel model = fit_guided_model(work_gray, cues, options_.smooth_radius, options_.smooth_eps);
-  // The full-resolution guide is lightly smoothed so that sensor grain does not pass into
-  // the depth through the model's a * guide term.
-  cv::Mat guide;
-  cv::cvtColor(bgr, guide, cv::COLOR_BGR2GRAY);
-  cv::GaussianBlur(guide, guide, cv::Size(5, 5), 1.0, 0, cv::BORDER_REFLECT);
-  return apply_guided_model(model, guide);
+  // Rendered on the full-resolution guide, lightly smoothed so that sensor grain does not
+  // pass into the depth through the model's a * guide term (render_field, kGuided).
+  return {DepthField::Kind::kGuided, model.a, model.b};
 }
 
 }  // namespace s3d::depth_stage

@@ -25,10 +25,14 @@ class HeuristicDepth : public DepthEstimator {
   explicit HeuristicDepth(HeuristicDepthOptions options = {});
   // Frames are independent; each result is CV_32FC1 at its frame's size, values about 0..1.
   std::vector<cv::Mat> estimate(const std::vector<cv::Mat>& bgr_frames) override;
+  // The guided-filter model at the work size (kGuided): what the frame-sized map is made of.
+  std::vector<DepthField> estimate_fields(const std::vector<cv::Mat>& bgr_frames) override;
+  bool has_own_grid() const override { return true; }
   std::string name() const override { return "heuristic"; }
 
-  // One frame (what estimate() does per frame).
+  // One frame (what estimate() does per frame), and its field.
   cv::Mat estimate_one(const cv::Mat& bgr) const;
+  DepthField estimate_field(const cv::Mat& bgr) const;
 
  private:
   HeuristicDepthOptions options_;

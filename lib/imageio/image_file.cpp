@@ -105,7 +105,8 @@ cv::Size read_image_size(const fs::path& path) { return read_image_header(path).
 
 void write_image_atomic(const fs::path& path, const cv::Mat& image, const ImageWriteOptions& options) {
   const std::string ext = lower_extension(path);
-  if (ext == ".png" && options.fast_png && image.depth() == CV_8U && (image.channels() == 1 || image.channels() == 3)) {
+  if (ext == ".png" && options.fast_png &&
+      ((image.depth() == CV_8U && (image.channels() == 1 || image.channels() == 3)) || image.type() == CV_16UC1)) {
     thread_local FastPngEncoder encoder;  // per thread: its ~20 MB of 1080p buffers stay mapped
     const auto bytes = encoder.encode(image);
     write_file_atomic(path, bytes.data, bytes.size);

@@ -37,8 +37,8 @@ struct ImageWriteOptions {
   // PNG zlib level 0..9, or -1 (default) for OpenCV's speed preset (level 1, RLE, Sub filter):
   // ~3x faster than an explicit level (which turns on adaptive filtering) at ~10% larger files.
   int png_compression = -1;
-  // 8-bit PNGs: s3d's literal-only encoder (png_encoder.hpp), several times faster again, for
-  // intermediate frames that are deleted after use. 16-bit images ignore it.
+  // PNGs: s3d's literal-only encoder (png_encoder.hpp), several times faster than libpng,
+  // for 8-bit gray/BGR and 16-bit gray (depth); files a little larger. Other types ignore it.
   bool fast_png = false;
 };
 

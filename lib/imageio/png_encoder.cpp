@@ -186,6 +186,28 @@ void sub_filter_rows(const cv::Mat& image, cv::Mat& rgb, uint8_t* out, std::arra
   for (auto& count : histogram) ++count;
 }
 
+// 16-bit gray rows as PNG stores them (big-endian samples), SUB-filtered per byte at two
+// bytes per pixel; histogram as sub_filter_rows.
+void sub_filter_rows16(const cv::Mat& image, uint8_t* out, std::array<uint64_t, 256>& histogram) {
+  const int w = image.cols;
+  const size_t row_bytes = size_t(w) * 2 + 1;
+  for (int y = 0; y < image.rows; ++y) {
+    const uint16_t* src = image.ptr<uint16_t>(y);
+    uint8_t* dst = out + row_bytes * y;
+    dst[0] = 1;
+    uint8_t hi_prev = 0, lo_prev = 0;
+    for (int x = 0; x < w; ++x) {
+      const uint8_t hi = static_cast<uint8_t>(src[x] >> 8), lo = static_cast<uint8_t>(src[x]);
+      dst[1 + 2 * x] = static_cast<uint8_t>(hi - hi_prev);
+      dst[2 + 2 * x] = static_cast<uint8_t>(lo - lo_prev);
+      hi_prev = hi;
+      lo_prev = lo;
+    }
+    for (size_t i = 0; i < row_bytes; ++i) ++histogram[dst[i]];
+  }
+  for (auto& count : histogram) ++count;
+}
+
 // Writes the zlib stream (RFC 1950) of one dynamic-Huffman, literals-only deflate block of
 // `data` at `out` (room for the worst case: kMaxCodeBits per byte + 1 KiB); returns its end.
 uint8_t* zlib_literals(const uint8_t* data, size_t size, const std::array<uint64_t, 256>& histogram, uint8_t* out) {
@@ -239,16 +261,23 @@ uint8_t* ScratchBytes::reserve(size_t size) {
 }
 
 FastPngEncoder::Bytes FastPngEncoder::encode(const cv::Mat& image) {
-  CV_Assert(image.type() == CV_8UC1 || image.type() == CV_8UC3);
-  const size_t filtered_size = (size_t(image.cols) * image.channels() + 1) * image.rows;
+  CV_Assert(image.type() == CV_8UC1 || image.type() == CV_8UC3 || image.type() == CV_16UC1);
+  const bool wide = image.depth() == CV_16U;
+  const size_t filtered_size = (size_t(image.cols) * image.channels() * (wide ? 2 : 1) + 1) * image.rows;
   std::array<uint64_t, 256> histogram{};
-  sub_filter_rows(image, rgb_, filtered_.reserve(filtered_size), histogram);
+  if (wide) {
+    sub_filter_rows16(image, filtered_.reserve(filtered_size), histogram);
+  } else {
+    sub_filter_rows(image, rgb_, filtered_.reserve(filtered_size), histogram);
+  }
 
-  uint8_t* png = png_.reserve(filtered_size * kMaxCodeBits / 8 + 1024);
+  const size_t idat_room = filtered_size * kMaxCodeBits / 8 + 1024;
+  uint8_t* png = png_.reserve(idat_room + 1024);
   std::memcpy(png, png::kSignature, 8);
   uint8_t* ihdr = png + 8;
   uint8_t* p = png::write_be32(png::write_be32(ihdr + 8, static_cast<uint32_t>(image.cols)), static_cast<uint32_t>(image.rows));
-  const uint8_t format[5] = {8, static_cast<uint8_t>(image.channels() == 3 ? 2 : 0), 0, 0, 0};  // 8-bit RGB/gray
+  // 8-bit RGB/gray or 16-bit gray
+  const uint8_t format[5] = {static_cast<uint8_t>(wide ? 16 : 8), static_cast<uint8_t>(image.channels() == 3 ? 2 : 0), 0, 0, 0};
   std::memcpy(p, format, 5);
   uint8_t* idat = png::close_chunk(ihdr, "IHDR", 13);
   const uint8_t* idat_end = zlib_literals(filtered_.data(), filtered_size, histogram, idat + 8);

@@ -23,7 +23,10 @@ class ScratchBytes {
   size_t capacity_ = 0;
 };
 
-// Encodes 8-bit images (CV_8UC1 gray, CV_8UC3 BGR) as PNG; keep one per thread.
+// Encodes 8-bit images (CV_8UC1 gray, CV_8UC3 BGR) and 16-bit gray ones (CV_16UC1: depth)
+// as PNG; keep one per thread. Depth fields are no exception to the literal coding: their
+// low bytes are what costs, and no match search finds them repeated (libdeflate level 1:
+// 2.2 ms for a 640x180 field, 9% smaller than literals at a tenth of the time, measured).
 class FastPngEncoder {
  public:
   struct Bytes {

@@ -1,6 +1,10 @@
 #include "media/encode_segment.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <functional>
 #include <future>
 
 #include "core/errors.hpp"
@@ -8,6 +12,7 @@
 #include "core/frame_store.hpp"
 #include "core/parallel.hpp"
 #include "imageio/atomic_file.hpp"
+#include "imageio/frame_stream.hpp"
 #include "imageio/image_file.hpp"
 #include "media/output_check.hpp"
 #include "media/subprocess.hpp"
@@ -54,7 +59,7 @@ cv::Size coded_size_for(cv::Size size, const std::string& pix_fmt) {
 const OptionTable<SegmentOptions>& SegmentOptions::table() {
   static const auto table =
       OptionTable<SegmentOptions>()
-          .path("frames", &SegmentOptions::frames_dir, "Packed frame directory to encode (segment mode)",
+          .path("frames", &SegmentOptions::frames_dir, "Packed frame directory to encode, or - for a frame stream on stdin (s3d-parallax --out -) (segment mode)",
                 Need::kRequired, "DIR")
           .path("out", &SegmentOptions::out,
                 "The segment (.mkv recommended, .mp4, .mov, .ts); an existing file is kept (skipped) unless --force",
@@ -90,6 +95,81 @@ void SegmentOptions::check() const {
   if (!bitrate.empty()) check_bitrate(bitrate);
 }
 
+namespace {
+
+// Encodes `total` frames of `size` that `next(image, index)` delivers in order.
+SegmentResult encode_frames(const SegmentOptions& options, cv::Size size, bool gray16, int64_t total,
+                            const std::string& source, const std::function<bool(cv::Mat&, int64_t&)>& next) {
+  SegmentResult result;
+  result.codec = resolve_codec(options.codec);
+  if (gray16 && result.codec != "ffv1")
+    throw UsageError("--codec " + options.codec + ": the frames of " + source +
+                     " are 16-bit gray (depth maps), which only --codec ffv1 keeps: use it");
+  result.frame_size = size;
+  result.coded_size = result.codec == "ffv1" ? size : coded_size_for(size, options.pix_fmt);
+  if (!options.out.parent_path().empty()) ensure_directory(options.out.parent_path());
+  AtomicOutput output(options.out);
+  Subprocess ffmpeg(encode_command(options, result.codec, size, result.coded_size, gray16, output.temp()),
+                    Subprocess::Io::kPipe, Subprocess::Io::kNull);
+  cv::Mat image;
+  int64_t index = 0, sent = 0;
+  while (next(image, index)) {
+    if (image.size() != size || image.type() != (gray16 ? CV_16UC1 : CV_8UC3))  // replaced since the check
+      throw Error("frame " + std::to_string(index) + " of " + source + " changed size or type during encoding");
+    if (!ffmpeg.write_all(image.data, image.total() * image.elemSize())) {  // the encoder quit early
+      const int code = ffmpeg.wait();
+      ffmpeg.check_exit(code ? code : 1, "encoding '" + options.out.string() + "' at frame " + std::to_string(index));
+    }
+    ++sent;
+    if (options.progress) options.progress(sent, total);
+  }
+  if (sent != total)
+    throw Error("encoding '" + options.out.string() + "': " + source + " gave " + std::to_string(sent) + " of its " +
+                std::to_string(total) + " frames");
+  ffmpeg.close_stdin();
+  ffmpeg.check_exit(ffmpeg.wait(), "encoding '" + options.out.string() + "'");
+  check_written_video(output.temp(), total, ffmpeg.stderr_text(), options.out, "encoding");
+  output.commit();
+  result.frames = total;
+  return result;
+}
+
+// `--frames -`: a frame stream on stdin (s3d-parallax --out -). Only its header is read
+// here; ffmpeg reads the frames from the same stdin, so they are not copied once more on
+// their way (6 MB per 1080p frame). Its -progress lines drive the progress callback; a
+// stream that ends early gives fewer packets than the header's count, which the output
+// check refuses.
+SegmentResult encode_stream(const SegmentOptions& options) {
+  FrameStreamReader reader(STDIN_FILENO, "the frame stream on stdin");
+  const FrameStreamHeader& h = reader.header();
+  const FrameRange streamed{h.first, h.first + h.count};
+  if (!options.range.is_all() && (options.range.start != streamed.start || options.range.end != streamed.end))
+    throw Error("--range " + options.range.str() + ": the frame stream on stdin holds frames " + streamed.str());
+  if (h.count == 0) throw Error("the frame stream on stdin holds no frames: nothing to encode");
+  SegmentResult result;
+  result.codec = resolve_codec(options.codec);
+  result.frame_size = h.size;
+  result.coded_size = result.codec == "ffv1" ? h.size : coded_size_for(h.size, options.pix_fmt);
+  if (!options.out.parent_path().empty()) ensure_directory(options.out.parent_path());
+  AtomicOutput output(options.out);
+  std::vector<std::string> command = encode_command(options, result.codec, h.size, result.coded_size, false, output.temp());
+  command.insert(command.end() - 1, {"-frames:v", std::to_string(h.count)});
+  command.insert(command.begin() + 1, {"-progress", "pipe:1", "-stats_period", "0.25"});
+  Subprocess ffmpeg(command, Subprocess::Io::kInherit, Subprocess::Io::kPipe);
+  std::string line;
+  while (ffmpeg.read_line(line))
+    if (line.rfind("frame=", 0) == 0 && options.progress)
+      options.progress(std::min<int64_t>(std::atoll(line.c_str() + 6), h.count), h.count);
+  ffmpeg.check_exit(ffmpeg.wait(), "encoding '" + options.out.string() + "' from the frame stream on stdin");
+  check_written_video(output.temp(), h.count, ffmpeg.stderr_text(), options.out,
+                      "encoding the frame stream on stdin (did the program writing it fail? see its message)");
+  output.commit();
+  result.frames = h.count;
+  return result;
+}
+
+}  // namespace
+
 SegmentResult encode_segment(const SegmentOptions& options) {
   options.check();
   SegmentResult result;
@@ -98,13 +178,14 @@ SegmentResult encode_segment(const SegmentOptions& options) {
     result.skipped = true;
     return result;
   }
+  if (options.frames_dir == kFrameStreamIn) return encode_stream(options);
 
-  // Every frame of the range, contiguous, all of one size: checked before encoding.
+  // Every frame of the range (the default: every frame present, from the first), contiguous,
+  // all of one size: checked before encoding.
   const auto frames = frames_in_range(list_frames(options.frames_dir), options.range);
   if (frames.empty())
     throw Error("no frames in '" + options.frames_dir.string() + "' for --range " + options.range.str());
-  // Every frame of the range (the default: every frame present, from the first), contiguous.
-  require_whole_range(frames, options.range, options.frames_dir, "frame directory");
+  require_whole_range(frames, options.range, "frame directory '" + options.frames_dir.string() + "'");
   const ImageHeader header = read_image_header(frames.front().path);
   const cv::Size size = header.size;
   const bool gray16 = header.depth == CV_16U && header.channels == 1;
@@ -119,19 +200,8 @@ SegmentResult encode_segment(const SegmentOptions& options) {
     throw Error("frame '" + frames.front().path.string() + "' is 16-bit with " + std::to_string(header.channels) +
                 " channels: only 16-bit gray (depth maps) or 8-bit frames can be encoded");
 
-  result.codec = resolve_codec(options.codec);
-  if (gray16 && result.codec != "ffv1")
-    throw UsageError("--codec " + options.codec + ": the frames in '" + options.frames_dir.string() +
-                     "' are 16-bit gray (depth maps), which only --codec ffv1 keeps: use it");
-  result.frame_size = size;
-  result.coded_size = result.codec == "ffv1" ? size : coded_size_for(size, options.pix_fmt);
-  if (!options.out.parent_path().empty()) ensure_directory(options.out.parent_path());
-  AtomicOutput output(options.out);
-  Subprocess ffmpeg(encode_command(options, result.codec, size, result.coded_size, gray16, output.temp()),
-                    Subprocess::Io::kPipe, Subprocess::Io::kNull);
-
-  // Frames are decoded in parallel batches, the next batch while the current one is fed
-  // to the encoder, in order.
+  // Frames are decoded in parallel batches, the next batch while the current one is fed to
+  // the encoder, in order.
   const int threads = resolve_threads(options.threads);
   const int64_t total = static_cast<int64_t>(frames.size()), batch = std::max(4, 2 * threads);
   const auto load_batch = [&](int64_t begin) {
@@ -140,29 +210,22 @@ SegmentResult encode_segment(const SegmentOptions& options) {
                  [&](int64_t i) { images[i] = read_image(frames[begin + i].path, gray16 ? kReadUnchanged : kReadColor); });
     return images;
   };
-  auto next = std::async(std::launch::async, load_batch, int64_t{0});
-  for (int64_t begin = 0; begin < total; begin += batch) {
-    const std::vector<cv::Mat> images = next.get();
-    if (begin + batch < total) next = std::async(std::launch::async, load_batch, begin + batch);
-    const int64_t count = static_cast<int64_t>(images.size());
-    for (int64_t i = 0; i < count; ++i) {
-      const cv::Mat& image = images[i];
-      if (image.size() != size || image.type() != (gray16 ? CV_16UC1 : CV_8UC3))  // replaced since the check
-        throw Error("frame '" + frames[begin + i].path.string() + "' changed size or type during encoding");
-      if (!ffmpeg.write_all(image.data, image.total() * image.elemSize())) {  // the encoder quit early
-        const int code = ffmpeg.wait();
-        ffmpeg.check_exit(code ? code : 1, "encoding '" + options.out.string() + "' at frame " +
-                                               std::to_string(frames[begin + i].index));
-      }
-      if (options.progress) options.progress(begin + i + 1, total);
-    }
-  }
-  ffmpeg.close_stdin();
-  ffmpeg.check_exit(ffmpeg.wait(), "encoding '" + options.out.string() + "'");
-  check_written_video(output.temp(), total, ffmpeg.stderr_text(), options.out, "encoding");
-  output.commit();
-  result.frames = total;
-  return result;
+  std::future<std::vector<cv::Mat>> loading = std::async(std::launch::async, load_batch, int64_t{0});
+  std::vector<cv::Mat> images;
+  int64_t position = 0, in_batch = 0;
+  return encode_frames(options, size, gray16, total, "'" + options.frames_dir.string() + "'",
+                       [&](cv::Mat& image, int64_t& index) {
+                         if (position >= total) return false;
+                         if (in_batch == static_cast<int64_t>(images.size())) {
+                           images = loading.get();
+                           in_batch = 0;
+                           if (position + batch < total)
+                             loading = std::async(std::launch::async, load_batch, position + batch);
+                         }
+                         image = images[in_batch++];
+                         index = frames[position++].index;
+                         return true;
+                       });
 }
 
 }  // namespace s3d::media

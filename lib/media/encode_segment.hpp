@@ -13,8 +13,11 @@ namespace s3d::media {
 
 namespace fs = std::filesystem;
 
+// `--frames -`: the frames come as a frame stream on stdin (imageio/frame_stream.hpp).
+inline const fs::path kFrameStreamIn = "-";
+
 struct SegmentOptions : FrameStageOptions {  // range: must be contiguous; threads: readers and encoder
-  fs::path frames_dir;               // --frames: packed frame store (required)
+  fs::path frames_dir;               // --frames: packed frame store, or "-" for a frame stream on stdin (required)
   fs::path out;                      // --out: segment file: .mkv (recommended), .mp4, .mov or .ts (required)
   Rational fps{0, 1};                // --fps: the source's exact rate, e.g. 24000/1001 (required)
   std::string codec = "auto";        // --codec: auto | libx264 | libx265 | h264_nvenc | hevc_nvenc | ffv1; default auto

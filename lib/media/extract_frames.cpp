@@ -14,80 +14,16 @@
 #include "imageio/frame_writer.hpp"
 #include "imageio/png_chunks.hpp"
 #include "media/subprocess.hpp"
+#include "media/video_decoder.hpp"
 
 namespace s3d::media {
 namespace {
 
-// Frames decoded by one ffmpeg run: [start, end).
-struct Span {
-  int64_t start, end;
-};
-
-// Runs of missing frames, merged when the gap between them is short: decoding a few
-// present frames again is cheaper than a new ffmpeg start and seek.
-std::vector<Span> plan_spans(const std::vector<bool>& wanted, int64_t first, int64_t max_gap) {
-  std::vector<Span> spans;
-  for (int64_t i = 0; i < static_cast<int64_t>(wanted.size()); ++i) {
-    if (!wanted[i]) continue;
-    const int64_t index = first + i;
-    if (!spans.empty() && index - spans.back().end <= max_gap)
-      spans.back().end = index + 1;
-    else
-      spans.push_back({index, index + 1});
-  }
-  return spans;
-}
-
-std::string seconds_text(double seconds) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.9f", seconds);
-  return buf;
-}
-
-int even(double x) { return std::max(2, static_cast<int>(std::lround(x / 2)) * 2); }
-
 cv::Size output_size(const VideoInfo& info, const ScaleSize& s) {
   if (s.width > 0 && s.height > 0) return {s.width, s.height};
-  if (s.width > 0) return {s.width, even(double(s.width) * info.height / info.width)};
-  if (s.height > 0) return {even(double(s.height) * info.width / info.height), s.height};
+  if (s.width > 0) return {s.width, even_size(double(s.width) * info.height / info.width)};
+  if (s.height > 0) return {even_size(double(s.height) * info.width / info.height), s.height};
   return {info.width, info.height};
-}
-
-// A 16-bit gray source (a depth archive) stays 16-bit gray; everything else becomes 8-bit RGB.
-bool is_gray16(const VideoInfo& info) { return info.pix_fmt.rfind("gray16", 0) == 0; }
-
-std::vector<std::string> decode_command(const VideoInfo& info, Rational rate, Span span, cv::Size size,
-                                        const ExtractOptions& o) {
-  std::vector<std::string> cmd = {ffmpeg_program(), "-hide_banner", "-nostdin", "-v", "error"};
-  if (o.hwaccel != "none") cmd.insert(cmd.end(), {"-hwaccel", o.hwaccel});
-  // Source timestamps all the way through, so the fps filter lays the same grid over a
-  // range as over the whole film.
-  cmd.push_back("-copyts");
-  const double first_time = frame_time(info.start_time, span.start, rate);
-  // Input seek (to the keyframe before, then decoding with frames before -ss discarded),
-  // two frames early so the frame nearest to the grid point is never cut away.
-  const double seek = first_time - info.format_start_time - 2.0 * rate.den / rate.num;
-  if (span.start > 0 && seek > 0) cmd.insert(cmd.end(), {"-ss", seconds_text(seek)});
-  cmd.insert(cmd.end(), {"-i", info.path.string(), "-map", "0:" + std::to_string(info.video_index)});
-  // The grid is laid relative to the video's first timestamp: frame k sits at k / rate
-  // exactly, so container rounding (Matroska's milliseconds) or a start such as 0.021 s
-  // never puts a frame near the midpoint between two grid points.
-  // tpad holds the last picture 0.45 frame longer: the grid's last point is still filled when
-  // the container gives the last frame half its real duration (a header rate twice the real
-  // one), and a correct stream gains no frame (the end stays below the next half grid step).
-  std::string filters = "setpts=PTS-(" + seconds_text(info.start_time) + ")/TB,tpad=stop_mode=clone:stop_duration=" +
-                        seconds_text(0.45 * rate.den / rate.num) + ",fps=fps=" + rate.str() +
-                        ":start_time=" + seconds_text(frame_time(0, span.start, rate)) + ":round=near";
-  if (size != cv::Size(info.width, info.height))
-    filters += ",scale=" + std::to_string(size.width) + ":" + std::to_string(size.height);
-  cmd.insert(cmd.end(), {"-vf", filters, "-fps_mode", "passthrough", "-frames:v", std::to_string(span.end - span.start)});
-  if (o.threads > 0) cmd.insert(cmd.end(), {"-threads", std::to_string(o.threads)});
-  if (o.image_format == "png")  // ffmpeg's frame-threaded PNG encoder: ~2x faster than libpng's filters
-    cmd.insert(cmd.end(), {"-c:v", "png", "-compression_level", std::to_string(o.png_compression), "-pix_fmt",
-                           is_gray16(info) ? "gray16be" : "rgb24", "-f", "image2pipe", "pipe:1"});
-  else
-    cmd.insert(cmd.end(), {"-pix_fmt", "bgr24", "-f", "rawvideo", "pipe:1"});
-  return cmd;
 }
 
 }  // namespace
@@ -220,9 +156,15 @@ ExtractResult extract_frames(const ExtractOptions& options, const VideoInfo& pro
   FrameWriterPool writers(threads, 2 * static_cast<size_t>(threads) + 2, write_options, options.progress, total);
   const std::string source = "'" + info.path.string() + "' (ffmpeg's PNG stream)";
 
-  const int64_t max_gap = std::max<int64_t>(24, std::llround(2 * rate.value()));
+  const int64_t max_gap = merge_gap(rate);
   for (const Span& span : plan_spans(wanted, start, max_gap)) {
-    Subprocess ffmpeg(decode_command(info, rate, span, size, options), Subprocess::Io::kNull, Subprocess::Io::kPipe);
+    DecodeSettings decode;
+    decode.size = size;
+    decode.hwaccel = options.hwaccel;
+    decode.threads = options.threads;
+    decode.output = options.image_format == "png" ? DecodeSettings::Output::kPng : DecodeSettings::Output::kBgr;
+    decode.png_compression = options.png_compression;
+    Subprocess ffmpeg(decode_command(info, rate, span, decode), Subprocess::Io::kNull, Subprocess::Io::kPipe);
     ++result.decoder_runs;
     const auto read = [&](void* data, size_t n) {
       size_t got = 0;

@@ -1,6 +1,8 @@
 #include "media/probe.hpp"
 
+#include <cctype>
 #include <cmath>
+#include <future>
 #include <numeric>
 #include <optional>
 #include <cstdio>
@@ -86,8 +88,8 @@ int64_t count_packets(const fs::path& path, int stream_index) {
 
 // The start time of the last video packet: ffprobe seeks to the end (the last keyframe) and
 // reads the packets from there, so this costs one GOP, not the film.
-std::optional<double> last_packet_time(const fs::path& path, int stream_index) {
-  const auto out = run_command({ffprobe_program(), "-v", "error", "-select_streams", std::to_string(stream_index),
+std::optional<double> last_packet_time(const fs::path& path, const std::string& stream) {
+  const auto out = run_command({ffprobe_program(), "-v", "error", "-select_streams", stream,
                                 "-read_intervals", "999999999%", "-show_entries", "packet=pts_time", "-of",
                                 "default=noprint_wrappers=1:nokey=1", path.string()});
   if (out.exit_code != 0) return std::nullopt;
@@ -173,8 +175,18 @@ VideoInfo probe_video(const fs::path& path, bool count_frames, std::optional<Rat
   std::error_code ec;
   if (!fs::exists(path, ec)) throw Error("input '" + path.string() + "' does not exist");
   if (fs::is_directory(path, ec)) throw Error("input '" + path.string() + "' is a directory, expected a video file");
-  const auto out = run_command({ffprobe_program(), "-v", "error", "-show_format", "-show_streams", "-show_chapters",
-                                "-of", "flat", path.string()});
+  // Containers whose headers carry no frame count (Matroska, WebM, MPEG-TS, ...) are counted in
+  // the same ffprobe run (it reads the file once either way); MP4/MOV headers have it.
+  std::string ext = path.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool count_here = count_frames && ext != ".mp4" && ext != ".m4v" && ext != ".mov";
+  std::vector<std::string> command = {ffprobe_program(), "-v", "error", "-show_format", "-show_streams",
+                                      "-show_chapters", "-of", "flat", path.string()};
+  if (count_here) command.insert(command.begin() + 3, "-count_packets");
+  // The last packet's time, asked at the same time of the first video stream (almost always
+  // the one used: asked again below when an attached picture comes first): ~0.2 s less wait.
+  auto last_of_first_video = std::async(std::launch::async, last_packet_time, path, std::string("v:0"));
+  const auto out = run_command(command);
   if (out.exit_code != 0)
     throw Error("cannot read '" + path.string() + "' as a video: ffprobe: " + first_line(out.err));
   const auto v = parse_flat(out.out);
@@ -231,10 +243,15 @@ VideoInfo probe_video(const fs::path& path, bool count_frames, std::optional<Rat
   // (packets - 1) / (last - first timestamp), which headers cannot get wrong.
   const int64_t nb_frames = get_int(v, p + "nb_frames");
   int64_t packets = nb_frames > 0 ? nb_frames : -1;
+  if (packets < 0 && count_here && v.count(p + "nb_read_packets")) packets = get_int(v, p + "nb_read_packets");
   if (packets < 0 && count_frames) packets = count_packets(path, info.video_index);
   if (packets == 0) throw Error("input '" + path.string() + "': the video stream has no video frames");
   std::optional<double> measured;
-  const auto last = last_packet_time(path, info.video_index);  // one GOP read, counted or not
+  int first_video = -1;
+  for (int i = 0; i < nb_streams && first_video < 0; ++i)
+    if (get(v, "streams.stream." + std::to_string(i) + ".codec_type") == "video") first_video = i;
+  auto last = last_of_first_video.get();  // one GOP read, counted or not
+  if (first_video != info.video_index) last = last_packet_time(path, std::to_string(info.video_index));
   if (packets > 1 && last && *last > info.start_time) {
     measured = static_cast<double>(packets - 1) / (*last - info.start_time);
     info.duration = *last - info.start_time + 1.0 / *measured;  // the video's own span

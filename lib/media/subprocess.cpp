@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "core/errors.hpp"
+#include "core/pipe_buffer.hpp"
 
 extern char** environ;
 
@@ -72,12 +73,14 @@ Subprocess::Subprocess(std::vector<std::string> argv, Io stdin_mode, Io stdout_m
   if ((stdin_mode == Io::kPipe && ::pipe2(in_pipe, O_CLOEXEC) != 0) ||
       (stdout_mode == Io::kPipe && ::pipe2(out_pipe, O_CLOEXEC) != 0) || ::pipe2(err_pipe, O_CLOEXEC) != 0)
     fail(std::strerror(errno));
+  if (stdin_mode == Io::kPipe) widen_pipe(in_pipe[1]);
+  if (stdout_mode == Io::kPipe) widen_pipe(out_pipe[0]);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   if (stdin_mode == Io::kPipe)
     posix_spawn_file_actions_adddup2(&actions, in_pipe[0], STDIN_FILENO);
-  else
+  else if (stdin_mode == Io::kNull)
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   if (stdout_mode == Io::kPipe)
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);

@@ -24,7 +24,9 @@ std::string describe_command(const std::vector<std::string>& argv);
 
 class Subprocess {
  public:
-  enum class Io { kNull, kPipe };
+  // kInherit (stdin only): the child reads this process's own stdin, e.g. the rest of a
+  // frame stream whose header was read here.
+  enum class Io { kNull, kPipe, kInherit };
 
   // Starts argv[0] (searched on PATH). Throws Error naming the program if it cannot start
   // (e.g. not installed).

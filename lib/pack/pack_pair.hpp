@@ -19,6 +19,9 @@ cv::Mat make_anaglyph(const cv::Mat& first, const cv::Mat& second, bool dubois);
 // INTER_AREA; odd sizes give the second eye the extra column or row.
 cv::Mat pack_pair(const cv::Mat& left, const cv::Mat& right, const stereo::StereoFormat& format);
 
+// `src` area-averaged into `dst`'s size (its memory: `dst` may be a region of a larger
+// picture). An exact 2:1 along one axis takes the fast bilinear path (the mean of pixel pairs).
+void squeeze_into(const cv::Mat& src, cv::Mat dst);
 // "WIDTHxHEIGHT" with positive integers (e.g. 1920x1080); UsageError naming `option`.
 cv::Size parse_size(std::string_view text, std::string_view option);
 

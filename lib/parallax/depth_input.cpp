@@ -1,5 +1,6 @@
 #include "parallax/depth_input.hpp"
 
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 #include "core/errors.hpp"
@@ -53,13 +54,18 @@ void prepare_depth(const cv::Mat& raw, cv::Size size, const DepthShaping& shapin
     throw Error("depth map '" + name + "': expected 8- or 16-bit grayscale, got " + describe_type(raw));
   raw.convertTo(depth, CV_32F, raw.depth() == CV_16U ? 1.0 / 65535.0 : 1.0 / 255.0);
   if (depth.size() != size) cv::resize(depth, depth, size, 0, 0, cv::INTER_LINEAR);
+  shape_depth(depth, shaping);
+}
+
+void shape_depth(cv::Mat& depth, const DepthShaping& shaping, double scale_x, double scale_y) {
   if (shaping.edge_dilation > 0) {
     // The maximum is the nearest: dilation pushes near objects' edges outwards, so the
     // pixels of their (often mixed) outline move with them instead of tearing off.
-    const int k = 2 * shaping.edge_dilation + 1;
-    cv::dilate(depth, depth, cv::getStructuringElement(cv::MORPH_RECT, {k, k}));
+    const auto side = [&](double scale) { return 2 * static_cast<int>(std::lround(shaping.edge_dilation * scale)) + 1; };
+    cv::dilate(depth, depth, cv::getStructuringElement(cv::MORPH_RECT, {side(scale_x), side(scale_y)}));
   }
-  if (shaping.blur_sigma > 0) cv::GaussianBlur(depth, depth, {0, 0}, shaping.blur_sigma);
+  if (shaping.blur_sigma > 0)
+    cv::GaussianBlur(depth, depth, {0, 0}, shaping.blur_sigma * scale_x, shaping.blur_sigma * scale_y);
 }
 
 }  // namespace s3d::parallax

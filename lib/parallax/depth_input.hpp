@@ -29,6 +29,10 @@ void read_depth_into(const fs::path& path, cv::Mat& raw);
 // A raw 8/16-bit depth map -> CV_32FC1 in [0, 1] of `size` (bilinear if resized), shaped.
 // `name` identifies the map in error messages.
 cv::Mat prepare_depth(const cv::Mat& raw, cv::Size size, const DepthShaping& shaping, const std::string& name);
+// Applies `shaping` (dilation, then blur) to a CV_32FC1 depth map in place. `scale_x`,
+// `scale_y`: the map's pixels per source pixel along each axis (a squeezed eye: 0.5), so the
+// radius and sigma keep their meaning in source pixels.
+void shape_depth(cv::Mat& depth, const DepthShaping& shaping, double scale_x = 1, double scale_y = 1);
 // The same into `depth`, reusing its memory when it fits (`depth` must not share `raw`'s).
 void prepare_depth(const cv::Mat& raw, cv::Size size, const DepthShaping& shaping, const std::string& name,
                    cv::Mat& depth);

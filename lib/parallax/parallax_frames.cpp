@@ -4,12 +4,17 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "core/errors.hpp"
 #include "core/file_identity.hpp"
 #include "core/frame_store.hpp"
+#include "core/ordered_pipeline.hpp"
 #include "core/parallel.hpp"
+#include "depth_stage/depth_field.hpp"
+#include "imageio/frame_pool.hpp"
 #include "imageio/image_file.hpp"
+#include "imageio/opencv_threads.hpp"
 
 namespace s3d::parallax {
 namespace {
@@ -31,28 +36,38 @@ ImageWriteOptions eye_png_options(int png_compression) {
   return o;
 }
 
-// Sets OpenCV's thread count for a scope, then restores it.
-class OpenCvThreads {
- public:
-  explicit OpenCvThreads(int threads) : saved_(cv::getNumThreads()) { cv::setNumThreads(threads); }
-  ~OpenCvThreads() { cv::setNumThreads(saved_); }
-  OpenCvThreads(const OpenCvThreads&) = delete;
-  OpenCvThreads& operator=(const OpenCvThreads&) = delete;
-
- private:
-  int saved_;
-};
-
 void require_directory(const fs::path& dir, const std::string& what) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw Error(what + " directory '" + dir.string() + "' does not exist");
+}
+
+// The depth map of frame `index`; Error naming `what` (the frame) when there is none.
+fs::path depth_file(const fs::path& depth_dir, int64_t index, const std::string& what) {
+  auto depth = find_frame(depth_dir, index);
+  if (!depth)
+    throw Error(what + " has no depth map: expected '" + frame_path(depth_dir, index, ".png").string() +
+                "' (or another image extension)");
+  return *depth;
+}
+
+// The frame's depth, normalized, unshaped, at the size of `picture` (the frame, or the frame
+// resized): a field store's frames are rendered with the picture
+// (depth_stage/depth_field.hpp), other maps are converted and resized.
+void load_depth(const ParallaxOptions& options, int64_t index, const fs::path& file, cv::Size frame_size,
+                const cv::Mat& picture, cv::Mat& raw_buffer, cv::Mat& depth) {
+  if (depth_stage::is_field_frame(options.depth_dir, index)) {
+    depth_stage::read_field_depth(options.depth_dir, index, frame_size, picture, depth);
+    return;
+  }
+  read_depth_into(file, raw_buffer);
+  prepare_depth(raw_buffer, picture.size(), DepthShaping{}, file.string(), depth);
 }
 
 std::vector<Job> plan_jobs(const ParallaxOptions& options, ParallaxResult& result) {
   require_directory(options.frames_dir, "frame");
   require_directory(options.depth_dir, "depth");
   const auto frames = frames_in_range(list_frames(options.frames_dir), options.range);
-  if (!options.range.is_open()) require_whole_range(frames, options.range, options.frames_dir, "frame directory");
+  if (!options.range.is_open()) require_whole_range(frames, options.range, "frame directory '" + options.frames_dir.string() + "'");
   std::vector<Job> jobs;
   for (const auto& frame : frames) {
     Job job{frame.index, frame.path, {}, false, false};
@@ -65,11 +80,8 @@ std::vector<Job> plan_jobs(const ParallaxOptions& options, ParallaxResult& resul
       ++result.skipped;
       continue;
     }
-    auto depth = find_frame(options.depth_dir, frame.index);
-    if (!depth)
-      throw Error("frame " + std::to_string(frame.index) + " ('" + frame.path.string() + "') has no depth map: expected '" +
-                  frame_path(options.depth_dir, frame.index, ".png").string() + "' (or another image extension)");
-    job.depth = *depth;
+    job.depth = depth_file(options.depth_dir, frame.index, "frame " + std::to_string(frame.index) + " ('" +
+                                                              frame.path.string() + "')");
     jobs.push_back(std::move(job));
   }
   return jobs;
@@ -80,20 +92,25 @@ std::vector<Job> plan_jobs(const ParallaxOptions& options, ParallaxResult& resul
 const OptionTable<ParallaxOptions>& ParallaxOptions::table() {
   static const auto table =
       OptionTable<ParallaxOptions>()
-          .path("frames", &ParallaxOptions::frames_dir, "Source frame directory, 8-bit PNG/JPG", Need::kRequired, "DIR")
+          .path("frames", &ParallaxOptions::frames_dir,
+                "Source frame directory, 8-bit PNG/JPG; - for a frame stream on stdin (s3d-depth --tee -); or --video FILE",
+                Need::kOptional, "DIR")
           .path("depth", &ParallaxOptions::depth_dir,
                 "Depth map directory, one 8/16-bit grayscale image per frame index, 0 = farthest, max = nearest; other "
                 "sizes are resized", Need::kRequired, "DIR")
           .path("out", &ParallaxOptions::out_dir,
-                "Output directory; eyes go to OUT/left and OUT/right (required unless --benchmark)", Need::kOptional, "DIR")
+                "Output directory; eyes go to OUT/left and OUT/right; - packs them (--pack) into a frame stream on stdout "
+                "for s3d-encode --frames - (required unless --benchmark)",
+                Need::kOptional, "DIR")
           .nest(&ParallaxOptions::synthesis, SynthesisParams::table())
           .nest(&ParallaxOptions::shaping, DepthShaping::table())
           .number("png-compression", &ParallaxOptions::png_compression, Bounds{0, 9},
                   "Compression of the eye PNGs: 1 = a fast literal-only encoder (they are intermediate files); 0, 2..9 "
                   "= zlib at that level")
           .number("benchmark", &ParallaxOptions::benchmark, Bounds{0, 100000},
-                  "Write nothing: time the in-process work (depth preparation + requested eyes) on the first frame in "
-                  "range N times, print 'ms_per_frame MEDIAN min MIN' to stdout; 0 = off")
+                  "Write nothing: time the in-process work (depth preparation + requested eyes; with --out -: the "
+                  "packed frame, one thread) on the first frame in range N times, print 'ms_per_frame MEDIAN min MIN' "
+                  "to stdout; 0 = off")
           .include(FrameStageOptions::table());
   return table;
 }
@@ -111,6 +128,8 @@ ParallaxResult synthesize_frames(const ParallaxOptions& options) {
   options.check();
   ParallaxResult result;
   if (options.benchmark > 0) throw UsageError("--benchmark: call benchmark_frame (writes nothing) instead");
+  if (options.frames_dir.empty()) throw UsageError("missing required option --frames (see --help)");
+  if (options.out_dir == kStreamOut) throw UsageError("--out -: call stream_views, which passes the views on");
   const std::vector<Job> jobs = plan_jobs(options, result);
   if (jobs.empty()) return result;
   for (Eye eye : {Eye::kLeft, Eye::kRight})
@@ -134,8 +153,8 @@ ParallaxResult synthesize_frames(const ParallaxOptions& options) {
         thread_local cv::Mat frame, raw_depth, depth;
         thread_local StereoViews views;
         read_image_into(job.frame, kReadColor, frame);
-        read_depth_into(job.depth, raw_depth);
-        prepare_depth(raw_depth, frame.size(), options.shaping, job.depth.string(), depth);
+        load_depth(options, job.index, job.depth, frame.size(), frame, raw_depth, depth);
+        shape_depth(depth, options.shaping);
         synthesize_views(frame, depth, options.synthesis, row_threads, views);
         // Only missing eyes are written: a frame interrupted between its two writes keeps its first eye.
         const ImageWriteOptions png = eye_png_options(options.png_compression);
@@ -149,7 +168,89 @@ ParallaxResult synthesize_frames(const ParallaxOptions& options) {
   return result;
 }
 
-BenchmarkResult benchmark_frame(const ParallaxOptions& options) {
+namespace {
+
+// Every frame of options.range from `frames`: `work(frame, depth_file)` on worker threads,
+// then `consume(result)` in frame order on the calling thread.
+template <class Result>
+int64_t stream_frames(const ParallaxOptions& options, FrameSource& frames, DepthArrival arrival,
+                      const std::function<Result(IndexedFrame&, const fs::path&)>& work,
+                      const std::function<void(Result&)>& consume) {
+  options.check();
+  const bool before = arrival == DepthArrival::kBefore;
+  if (before) require_directory(options.depth_dir, "depth");
+  const auto indices = frames.indices(options.range);
+  if (!options.range.is_open()) {
+    std::vector<FrameFile> listed;
+    for (int64_t i : indices) listed.push_back({i, {}});
+    require_whole_range(listed, options.range, frames.name());
+  }
+  const auto depth_of = [&](int64_t i) {
+    return depth_file(options.depth_dir, i, "frame " + std::to_string(i) + " of " + frames.name());
+  };
+  std::map<int64_t, fs::path> depth;  // checked before any work, unless it comes with the frames
+  if (before)
+    for (int64_t i : indices) depth[i] = depth_of(i);
+  frames.start(indices);
+  const int threads = resolve_threads(options.threads);
+  const OpenCvThreads opencv_threads(1);  // the frames are the parallel unit
+  int64_t done = 0;
+  const int64_t total = static_cast<int64_t>(indices.size());
+  run_ordered_pipeline<IndexedFrame, Result>(
+      [&](IndexedFrame& f) { return frames.next(f); },
+      [&](IndexedFrame& f) { return work(f, before ? depth.at(f.index) : depth_of(f.index)); },
+      [&](Result& r) {
+        consume(r);
+        if (options.progress) options.progress(++done, total);
+      },
+      threads, 2 * threads + 2);
+  return done;
+}
+
+}  // namespace
+
+int64_t stream_views(const ParallaxOptions& options, FrameSource& frames,
+                     const std::function<void(int64_t, const StereoViews&)>& consume, DepthArrival arrival) {
+  struct Work {
+    int64_t index;
+    StereoViews views;
+  };
+  return stream_frames<Work>(
+      options, frames, arrival,
+      [&](IndexedFrame& f, const fs::path& file) {
+        thread_local cv::Mat raw_depth, map;
+        Work w{f.index, {}};
+        load_depth(options, f.index, file, f.image.size(), f.image, raw_depth, map);
+        shape_depth(map, options.shaping);
+        synthesize_views(f.image, map, options.synthesis, 1, w.views);
+        return w;
+      },
+      [&](Work& w) { consume(w.index, w.views); });
+}
+
+int64_t stream_packed(const ParallaxOptions& options, const PackedOutput& output, FrameSource& frames,
+                      const std::function<void(int64_t, const cv::Mat&)>& consume, DepthArrival arrival) {
+  struct Work {
+    int64_t index;
+    cv::Mat packed;
+  };
+  return stream_frames<Work>(
+      options, frames, arrival,
+      [&](IndexedFrame& f, const fs::path& file) {
+        thread_local cv::Mat raw_depth;
+        thread_local PackedBuffers buffers;
+        thread_local FramePool pool(2 * resolve_threads(options.threads) + 4);
+        Work w{f.index, pool.take(packed_frame_size(output, f.image.size()), f.image.type())};
+        const DepthLoader loader = [&](const cv::Mat& picture, cv::Mat& depth) {
+          load_depth(options, f.index, file, f.image.size(), picture, raw_depth, depth);
+        };
+        render_packed(f.image, loader, options.synthesis, options.shaping, output, buffers, w.packed);
+        return w;
+      },
+      [&](Work& w) { consume(w.index, w.packed); });
+}
+
+BenchmarkResult benchmark_frame(const ParallaxOptions& options, const PackedOutput* packed) {
   options.check();
   const int repeats = options.benchmark;
   if (repeats < 1) throw UsageError("--benchmark: expected a repeat count >= 1, got " + std::to_string(repeats));
@@ -165,12 +266,20 @@ BenchmarkResult benchmark_frame(const ParallaxOptions& options) {
   const int threads = resolve_threads(options.threads);
 
   std::vector<double> ms;
-  cv::Mat depth;
+  cv::Mat depth, out;
   StereoViews views;  // reused from repeat to repeat, as the stage reuses them from frame to frame
+  PackedBuffers buffers;
+  const DepthLoader loader = [&](const cv::Mat& picture, cv::Mat& d) {
+    prepare_depth(raw, picture.size(), DepthShaping{}, depth_path->string(), d);
+  };
   for (int r = 0; r < repeats; ++r) {
     const auto start = std::chrono::steady_clock::now();
-    prepare_depth(raw, frame.size(), options.shaping, depth_path->string(), depth);
-    synthesize_views(frame, depth, options.synthesis, threads, views);
+    if (packed) {
+      render_packed(frame, loader, options.synthesis, options.shaping, *packed, buffers, out);
+    } else {
+      prepare_depth(raw, frame.size(), options.shaping, depth_path->string(), depth);
+      synthesize_views(frame, depth, options.synthesis, threads, views);
+    }
     ms.push_back(1000.0 * seconds_since(start));
     if (options.progress) options.progress(r + 1, repeats);
   }

@@ -3,8 +3,12 @@
 #include <filesystem>
 #include <optional>
 
+#include <functional>
+
 #include "core/frame_stage_options.hpp"
+#include "imageio/frame_source.hpp"
 #include "parallax/depth_input.hpp"
+#include "parallax/packed_views.hpp"
 #include "parallax/synthesize_views.hpp"
 
 namespace s3d::parallax {
@@ -31,9 +35,32 @@ struct ParallaxResult {
   int64_t skipped = 0;  // frames whose eyes were all present already
 };
 
+// `--out -`: the views are passed on (stream_views) instead of written.
+inline const fs::path kStreamOut = "-";
+
 // Synthesizes every frame in range whose output is missing. Before writing anything it
 // checks that each such frame has a depth map, so a missing one writes nothing.
 ParallaxResult synthesize_frames(const ParallaxOptions& options);
+
+// When stream_views looks for each frame's depth map.
+enum class DepthArrival {
+  kBefore,     // the depth store is complete: every map is checked before any work
+  kWithFrame,  // the maps are written as the frames come (s3d-depth --tee -): each is read when its frame arrives
+};
+
+// The views of every frame of options.range, from `frames` (a frame store, a video, a frame
+// stream) and the depth store options.depth_dir (frame-sized maps or fields), handed to
+// `consume(index, views)` in frame order from the calling thread; nothing is written here.
+// Frames are warped in parallel. Returns the number of frames.
+int64_t stream_views(const ParallaxOptions& options, FrameSource& frames,
+                     const std::function<void(int64_t, const StereoViews&)>& consume,
+                     DepthArrival arrival = DepthArrival::kBefore);
+
+// The same, each frame's two views packed into one stereo frame (packed_views.hpp) on the
+// worker threads, handed to `consume(index, packed)` in frame order.
+int64_t stream_packed(const ParallaxOptions& options, const PackedOutput& output, FrameSource& frames,
+                      const std::function<void(int64_t, const cv::Mat&)>& consume,
+                      DepthArrival arrival = DepthArrival::kBefore);
 
 struct BenchmarkResult {
   double median_ms = 0, min_ms = 0;  // per frame: depth preparation + every requested eye
@@ -43,7 +70,7 @@ struct BenchmarkResult {
 
 // Times the in-process work on the first frame in range options.benchmark times (out_dir
 // unused, nothing written): depth conversion/resizing/shaping and the requested eyes, from
-// decoded images.
-BenchmarkResult benchmark_frame(const ParallaxOptions& options);
+// decoded images; with `packed`, the packed frame instead (render_packed, one thread).
+BenchmarkResult benchmark_frame(const ParallaxOptions& options, const PackedOutput* packed = nullptr);
 
 }  // namespace s3d::parallax

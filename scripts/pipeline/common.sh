@@ -5,21 +5,70 @@
 #   stage parameters (S3D_MODEL, S3D_PARALLAX, ...); the script's argument is a chunk id (0003).
 set -euo pipefail
 
-# chunk_range ID: sets `first` and `end`, the chunk's half-open range of global frame indices.
-chunk_range() {
-  first=$((10#$1 * S3D_CHUNK))
-  end=$((first + S3D_CHUNK))
-  if ((end > S3D_FRAMES)); then end=$S3D_FRAMES; fi
-}
+# shellcheck source=scripts/pipeline/chunks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/chunks.sh"
 
-# run CMD ARGS...: runs one tool with its stderr in the chunk's log; on failure says which
-# tool failed, shows the log's tail and stops the chunk.
+# run CMD ARGS...: runs one tool with its stderr in the chunk's log and its time in
+# WORK/logs/timing.tsv (chunk, tool, seconds); on failure says which tool failed, shows the
+# log's tail and stops the chunk.
 run() {
+  local start=$EPOCHREALTIME
   if ! "$@" 2>>"$log"; then
     echo "s3d: chunk $chunk failed: $1 (log: $log)" >&2
     tail -n 20 "$log" >&2
     exit 1
   fi
+  printf '%s\t%s\t%s\n' "$chunk" "$(basename "$1")" "$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')" \
+    >>"$S3D_WORK/logs/timing.tsv"
+}
+
+# run_chain CMD ... ::: CMD ... [::: CMD ...]: runs two or three tools as one pipeline (each
+# one's stdout into the next one's stdin), every stderr into the chunk's log, and logs each
+# tool's time to WORK/logs/timing.tsv: the chain's wall seconds and the tool's own CPU seconds
+# (its children, e.g. ffmpeg, included). On failure names each tool that failed and stops.
+run_chain() {
+  local -a c1=() c2=() c3=() status
+  local n=1 a start=$EPOCHREALTIME times
+  for a in "$@"; do
+    if [ "$a" = ::: ]; then n=$((n + 1)) && continue; fi
+    case $n in 1) c1+=("$a") ;; 2) c2+=("$a") ;; *) c3+=("$a") ;; esac
+  done
+  times=$(mktemp -d "$S3D_WORK/logs/.times.XXXXXX")
+  set +e
+  if [ "$n" = 2 ]; then
+    timed "$times/1" "${c1[@]}" | timed "$times/2" "${c2[@]}"
+  else
+    timed "$times/1" "${c1[@]}" | timed "$times/2" "${c2[@]}" | timed "$times/3" "${c3[@]}"
+  fi
+  status=("${PIPESTATUS[@]}")
+  set -e
+  local failed='' wall i tool
+  wall=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
+  for ((i = 1; i <= n; ++i)); do
+    local -n cmd=c$i
+    tool=$(basename "${cmd[0]}")
+    if [ "${status[i - 1]}" != 0 ]; then failed+="${failed:+, }$tool (exit ${status[i - 1]})"; fi
+    printf '%s\t%s\t%s\t%s\n' "$chunk" "$tool" "$wall" "$(awk 'NR == 2 {
+      split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$times/$i")" \
+      >>"$S3D_WORK/logs/timing.tsv"
+  done
+  rm -rf "$times"
+  if [ -n "$failed" ]; then
+    echo "s3d: chunk $chunk failed: $failed (log: $log)" >&2
+    tail -n 20 "$log" >&2
+    exit 1
+  fi
+}
+
+# timed FILE CMD...: runs CMD with its stderr in the log, then writes `times` (its second
+# line: user and system seconds of this subshell's children, i.e. CMD) to FILE; returns
+# CMD's status.
+timed() {
+  local file=$1 rc=0
+  shift
+  "$@" 2>>"$log" || rc=$?
+  times >"$file"  # (in this shell: a pipe would run it in a fork, which has no children)
+  return "$rc"
 }
 
 # keep_if_same WANT DIR: DIR holds work made with the parameters in its .params file; unless
@@ -32,28 +81,19 @@ keep_if_same() {
   fi
 }
 
-# frames_in DIR: how many frame images DIR holds (0 if it does not exist).
-frames_in() {
-  if [ -d "$1" ]; then
-    find "$1" -maxdepth 1 -type f \( -name '[0-9]*.png' -o -name '[0-9]*.jpg' \) | wc -l
-  else
-    echo 0
-  fi
-}
-
-# extract_chunk: the chunk's source frames into its scratch folder, unless they are all there
-# (which saves probing the input).
-extract_chunk() {
-  if [ "$(frames_in "$chunk_dir/frames")" -lt $((end - first)) ]; then
-    run "$S3D_BIN/s3d-extract" "$S3D_INPUT" --out "$chunk_dir/frames" --range "$first:$end" --fps "$S3D_FPS" \
-      --threads "$S3D_THREADS" --quiet
-  fi
+# depth_done: how many frames of the chunk have their kept depth (a field image and, written
+# last, its sidecar).
+depth_done() {
+  local n=0 i
+  for ((i = first; i < end; ++i)); do
+    printf -v name '%s/%06d' "$depth_dir" "$i"
+    if [ -f "$name.json" ] && [ -f "$name.png" ]; then n=$((n + 1)); fi
+  done
+  echo "$n"
 }
 
 chunk=${1:?chunk id}
 chunk_range "$chunk"
 log="$S3D_WORK/logs/$chunk.log"
-chunk_dir="$S3D_WORK/chunks/$chunk"  # the chunk's scratch frames
-# shellcheck disable=SC2034  # used by the scripts that source this file
-depth_dir="$S3D_WORK/depth/$chunk"   # the chunk's kept depth
-mkdir -p "$S3D_WORK/logs" "$S3D_WORK/depth" "$S3D_WORK/segments" "$S3D_WORK/chunks"
+depth_dir="$S3D_WORK/depth/$chunk"  # the chunk's kept depth
+mkdir -p "$S3D_WORK/logs" "$S3D_WORK/depth" "$S3D_WORK/segments" "$S3D_WORK/progress"

@@ -3,15 +3,19 @@
 # Runs on every make; does nothing when OUT was made from exactly these segments and
 # parameters and is still there (WORK/joined.stamp records what it was made from).
 # Usage: join.sh SEGMENT...
+#        join.sh --current SEGMENT...   exits 0 when OUT is current, 1 otherwise (changes nothing)
 set -euo pipefail
 stamp="$S3D_WORK/joined.stamp"
+check_only=0
+if [ "${1:-}" = --current ]; then check_only=1 && shift; fi
 want=$(
   printf 'OUT=%s FORMAT=%s ORDER=%s\n' "$S3D_OUT" "$S3D_FORMAT" "$S3D_ORDER"
-  stat -c '%n %s %Y' -- "$@"
-)
+  stat -c '%n %s %Y' -- "$@" 2>/dev/null
+) || want=missing
 if [ -s "$S3D_OUT" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want$(stat -c '%s %Y' -- "$S3D_OUT")" ]; then
   exit 0
 fi
+if [ "$check_only" = 1 ]; then exit 1; fi
 log="$S3D_WORK/logs/final.log"
 if ! "$S3D_BIN/s3d-encode" --segments "$@" --source "$S3D_INPUT" --out "$S3D_OUT" --layout "$S3D_FORMAT" \
   --order "$S3D_ORDER" --force --quiet 2>>"$log"; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the pipeline's make (the arguments) holding WORK/.lock, so that a second run on the
 # same work folder is refused instead of colliding with the first on its temp files; then
-# removes the temp files a killed run left (nobody else can be writing them now).
+# removes the temp files a killed run left (nobody else can be writing them now), and shows
+# the whole run's progress (monitor.sh) while make works.
 # Usage: locked.sh MAKE ARGS...   (environment: S3D_WORK, S3D_OUT)
 set -euo pipefail
 mkdir -p "$S3D_WORK"
@@ -20,4 +21,16 @@ case "${MAKEFLAGS%% *}" in
     fi
     ;;
 esac
-S3D_LOCKED=1 exec "$@"
+# make -n plans only, and a Slurm submission (S3D_MONITOR=0) has nothing to show; otherwise
+# the whole run's progress is shown while make works.
+case "${MAKEFLAGS%% *}" in
+  *n*) S3D_LOCKED=1 exec "$@" ;;
+esac
+if [ "${S3D_MONITOR:-1}" = 0 ]; then S3D_LOCKED=1 exec "$@"; fi
+"$(dirname "$0")/monitor.sh" 9>&- &
+monitor=$!
+status=0
+S3D_LOCKED=1 "$@" || status=$?
+kill -TERM "$monitor" 2>/dev/null
+wait "$monitor" 2>/dev/null || true
+exit "$status"

@@ -21,6 +21,6 @@ if cmp -s "$file.tmp" "$file"; then
 fi
 if [ -n "$clear" ] && [ -e "$file" ]; then
   echo "s3d: the source or CHUNK changed: starting the work in $clear afresh" >&2
-  rm -rf "$clear/segments" "$clear/depth" "$clear/chunks" "$clear/joined.stamp"
+  rm -rf "$clear/segments" "$clear/depth" "$clear/chunks" "$clear/progress" "$clear/joined.stamp"
 fi
 mv -f "$file.tmp" "$file"

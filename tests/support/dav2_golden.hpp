@@ -33,8 +33,10 @@ inline torch::Tensor load_golden(const std::string& name) {
 }
 
 // A golden [H, W] depth tensor as a CV_32FC1 image.
+// A golden [H,W] (or [1,H,W]) float tensor as a CV_32FC1 image.
 inline cv::Mat golden_depth(const std::string& name) {
   auto t = load_golden(name).contiguous();
+  while (t.dim() > 2 && t.size(0) == 1) t = t.squeeze(0);
   return cv::Mat(static_cast<int>(t.size(0)), static_cast<int>(t.size(1)), CV_32FC1, t.data_ptr<float>()).clone();
 }
 

@@ -3,6 +3,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/progress.hpp"
+
 namespace s3d::cli {
 
 CommandLine::CommandLine(std::string program, std::string description, std::string usage)
@@ -11,9 +13,10 @@ CommandLine::CommandLine(std::string program, std::string description, std::stri
   options_.custom_help("");
   options_.positional_help("");
   options_.set_width(100);
-  options_.add_options("Common")("quiet", "No progress line and no summary on stderr")("h,help",
-                                                                                        "Print this help and exit")(
-      "version", "Print the version and exit");
+  options_.add_options("Common")("quiet", "No progress line and no summary on stderr")(
+      "progress-file", "Also keep 'done total' in FILE, replaced as the work goes (for a monitor)",
+      cxxopts::value<std::string>(), "FILE")("h,help", "Print this help and exit")("version",
+                                                                                  "Print the version and exit");
 }
 
 std::string CommandLine::help_line(const std::string& help, const std::string& accepted, bool required,
@@ -90,6 +93,7 @@ bool CommandLine::parse(const std::vector<std::string>& args, std::ostream& out)
   if (!result.unmatched().empty())
     throw UsageError("unexpected argument '" + result.unmatched().front() + "' (see --help)");
   quiet_ = result.count("quiet") > 0;
+  if (result.count("progress-file")) StderrProgress::set_record_file(result["progress-file"].as<std::string>());
   for (const auto& setter : setters_)
     if (result.count(setter.name)) setter.set(setter.flag ? std::string() : result[setter.name].as<std::string>());
   return true;

@@ -1,5 +1,7 @@
 #include "s3d-depth/depth_command.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <iostream>
@@ -7,6 +9,7 @@
 
 #include "cli/command_line.hpp"
 #include "depth_stage/heuristic_depth.hpp"
+#include "imageio/frame_stream.hpp"
 #if S3D_HAVE_DAV2
 #include <torch/cuda.h>
 #include <torch/version.h>
@@ -47,7 +50,16 @@ std::optional<DepthCommand> parse_depth_command(const std::vector<std::string>& 
                         "Estimate a depth map per frame (Depth-Anything-V2 or a built-in heuristic): 16-bit PNGs, 0 = "
                         "farthest, 65535 = nearest, each with a JSON sidecar.",
                         "s3d-depth --frames DIR --out DIR [--model vits|vitb|vitl|PATH|heuristic] [options]");
-  line.bind(depth_stage::DepthStageOptions::table(), command.stage).bind(depth_stage::ModelOptions::table(), command.model);
+  line.bind(depth_stage::DepthStageOptions::table(), command.stage)
+      .bind(depth_stage::ModelOptions::table(), command.model)
+      .bind(media::VideoSourceOptions::table(), command.video, "Frames from a video")
+      .option("Frames from a video", "tee",
+              "- : also write every frame of the range to stdout as a frame stream, each once its depth is on disk "
+              "(for s3d-parallax --frames -: the film is decoded once)",
+              "-", [&command](std::string_view value) {
+                if (value != "-") throw UsageError("--tee: expected - (stdout), got '" + std::string(value) + "'");
+                command.tee = true;
+              });
 #if S3D_HAVE_DAV2
   line.bind(dav2::Dav2Options::table(), command.dav2, "Depth-Anything-V2")
       .bind(RandomCheckpointOptions::table(), command.random, "Random checkpoints");
@@ -64,6 +76,11 @@ std::optional<DepthCommand> parse_depth_command(const std::vector<std::string>& 
     if (command.stage.out_dir.empty()) throw UsageError("--write-random-checkpoint: missing --out FILE.pth (see --help)");
     return command;
   }
+  const bool from_video = !command.video.video.empty();
+  if (from_video == !command.stage.frames_dir.empty())
+    throw UsageError("give the frames as --frames DIR or as --video FILE, one of them");
+  if (command.video.fps && !from_video) throw UsageError("--fps needs --video");
+  if (command.tee) command.stage.on_frame = [](const IndexedFrame&) {};  // (so that check() sees it)
   command.stage.check();
 #if S3D_HAVE_DAV2
   command.dav2.threads = command.stage.threads;
@@ -116,7 +133,19 @@ int depth_main(const std::vector<std::string>& args) {
     auto& stage = command->stage;
     StderrProgress progress("s3d-depth", command->quiet);
     stage.progress = progress.callback();
-    const auto result = depth_stage::run_depth_stage(stage, *estimator);
+    std::unique_ptr<FrameSource> frames = command->video.video.empty()
+                                              ? open_frame_store(stage.frames_dir, stage.threads)
+                                              : media::open_video(command->video, 0);
+    std::unique_ptr<FrameStreamWriter> tee;
+    if (command->tee) {
+      const auto indices = frames->indices(stage.range);
+      if (indices.empty()) throw Error(frames->name() + " holds no frame in --range " + stage.range.str());
+      tee = std::make_unique<FrameStreamWriter>(
+          STDOUT_FILENO, FrameStreamHeader{frames->size_of(indices.front()), indices.front(), int64_t(indices.size())},
+          "stdout");
+      stage.on_frame = [&tee](const IndexedFrame& f) { tee->write(f.image); };
+    }
+    const auto result = depth_stage::run_depth_stage(stage, *estimator, *frames);
     const double secs = seconds_since(start);
     std::string summary = std::to_string(result.written) + " depth frames written (" + estimator->name() + ", " +
                           depth_stage::normalize_names().name(stage.normalize) + "), " +

@@ -11,6 +11,7 @@
 
 #include "depth_stage/depth_stage.hpp"
 #include "depth_stage/model_locator.hpp"
+#include "media/video_source.hpp"
 #if S3D_HAVE_DAV2
 #include "depth_anything_v2/dav2_estimator.hpp"
 #endif
@@ -28,6 +29,8 @@ struct RandomCheckpointOptions {
 struct DepthCommand {
   depth_stage::DepthStageOptions stage;  // checked (unless writing a checkpoint)
   depth_stage::ModelOptions model;       // --model
+  media::VideoSourceOptions video;       // --video, --fps: frames straight from the film
+  bool tee = false;                      // --tee -: pass the frames on to stdout as a frame stream
 #if S3D_HAVE_DAV2
   dav2::Dav2Options dav2;                // --device, --precision, --input-size (threads = --threads)
 #endif

@@ -1,17 +1,22 @@
-// s3d-parallax's command line: its arguments -> parallax::ParallaxOptions (callable
-// in-process, as the tests do), and its main(): parse, run (or time), report.
+// s3d-parallax's command line: its arguments -> parallax::ParallaxOptions and where the
+// frames come from (a frame store, a video, a frame stream) and the views go (eye stores,
+// or packed into a frame stream for s3d-encode) — callable in-process, as the tests do —
+// and its main(): parse, run (or time), report.
 #pragma once
 #include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "media/video_source.hpp"
 #include "parallax/parallax_frames.hpp"
 
 namespace s3d::tools {
 
 struct ParallaxCommand {
   parallax::ParallaxOptions options;  // checked
+  media::VideoSourceOptions video;    // --video, --fps: frames straight from the film
+  parallax::PackedOutput packing;     // with --out -: --pack, --order, --pad, --squeeze
   bool quiet = false;                 // --quiet
 };
 
