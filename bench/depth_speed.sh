@@ -4,7 +4,9 @@
 # Usage: bench/depth_speed.sh [BUILD_DIR] [ENCODER] [FRAMES]   (defaults: build vits 3)
 # The first frame also pays for loading the model; the table reports both the first frame
 # (with the load) and the steady state (frames 2..N), for s3d's CPU kernels and, side by side
-# in the same run, for the plain LibTorch ops (S3D_DAV2_KERNELS=reference), the "before".
+# in the same run, for the plain LibTorch ops (S3D_DAV2_KERNELS=reference), the "before", and
+# on a LibTorch 2.x build for scaled_dot_product_attention (S3D_DAV2_KERNELS=sdpa):
+#   bench/depth_speed.sh build-cuda vits 3     (the build of scripts/setup.sh --cuda, on the CPU)
 # THREADS=N overrides the thread count. Run it by hand on an otherwise idle machine; repeat if
 # the numbers look disturbed.
 set -eu
@@ -35,8 +37,11 @@ run() {  # run RANGE -> seconds
   t1=$(now)
   echo "$t1 - $t0" | bc -l
 }
+all_kernels="custom reference"
+case $("$bin" --version) in *"LibTorch 1."*) ;; *) all_kernels="custom sdpa reference" ;; esac
+echo "$("$bin" --version | head -n 1); load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-10s %-8s %-8s %-9s %-7s %-22s %-15s\n' kernels encoder threads input frames "first frame+load (s)" "steady s/frame"
-for kernels in s3d reference; do
+for kernels in $all_kernels; do
   export S3D_DAV2_KERNELS=$kernels
   one=$(run 0:1)
   all=$(run "0:$frames")

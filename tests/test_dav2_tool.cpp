@@ -8,6 +8,7 @@
 
 #include "depth_anything_v2/checkpoint_reader.hpp"
 #include "depth_anything_v2/dav2_config.hpp"
+#include "depth_anything_v2/dav2_estimator.hpp"
 #include "depth_stage/depth_field.hpp"
 #include "depth_stage/depth_sidecar.hpp"
 #include "imageio/image_file.hpp"
@@ -133,7 +134,8 @@ TEST_CASE("s3d-depth rejects bad options and checkpoints before writing anything
     args.insert(args.end(), extra.begin(), extra.end());
     return run_tool("s3d-depth", args);
   };
-  CHECK(with({"--precision", "fp16", "--device", "cpu"}).exit_code == 2);
+  // LibTorch 1.x has no 16-bit CPU kernels: a usage error there (2.x runs it, see test_dav2_estimator).
+  if (!dav2::cpu_runs_16_bit()) CHECK(with({"--precision", "fp16", "--device", "cpu"}).exit_code == 2);
   CHECK(with({"--device", "tpu"}).exit_code == 2);
   CHECK(with({"--input-size", "0"}).exit_code == 2);
   CHECK(with({"--batch", "0"}).exit_code == 2);

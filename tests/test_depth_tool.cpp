@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <opencv2/imgcodecs.hpp>
 
 #include "support/skip.hpp"
@@ -74,4 +75,34 @@ TEST_CASE("s3d-depth --help and --version say what this build can run", "[e2e]")
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::StartsWith("s3d-depth: error:"));
   }
+}
+
+TEST_CASE("s3d-depth --benchmark times the estimator alone, writes nothing and needs no --out", "[e2e]") {
+  TempDir dir;
+  fs::create_directories(dir / "frames");
+  cv::Mat frame(90, 160, CV_8UC3);
+  cv::randu(frame, 0, 255);
+  for (int i = 0; i < 2; ++i) cv::imwrite((dir / "frames" / ("00000" + std::to_string(i) + ".png")).string(), frame);
+  const auto r = run_tool("s3d-depth", {"--frames", (dir / "frames").string(), "--model", "heuristic", "--batch", "2",
+                                        "--benchmark", "3"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  // One line on stdout: model_fps F s_per_batch S batch 2 frame 160x90 model heuristic, F = 2 / S.
+  std::istringstream line(r.out);
+  std::string k1, k2, k3, k4, k5, size, model;
+  double fps = 0, seconds = 0;
+  int batch = 0;
+  line >> k1 >> fps >> k2 >> seconds >> k3 >> batch >> k4 >> size >> k5 >> model;
+  CHECK(k1 == "model_fps");
+  CHECK(batch == 2);
+  CHECK(size == "160x90");
+  CHECK(model == "heuristic");
+  REQUIRE(seconds > 0);
+  CHECK(fps == Approx(2 / seconds).epsilon(1e-3));
+  // Nothing was written beside the frames.
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);
+  // Without --benchmark, --out is required as ever.
+  const auto no_out = run_tool("s3d-depth", {"--frames", (dir / "frames").string(), "--model", "heuristic"});
+  CHECK(no_out.exit_code == 2);
+  CHECK_THAT(no_out.err, Catch::Contains("--out"));
 }

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <set>
 #include <random>
 #include <thread>
 
@@ -196,4 +197,43 @@ TEST_CASE("pipeline peak disk use is bounded by the chunk size, not the clip len
   INFO("peak " << peak << " bytes, bound " << bound << ", kept " << kept << ", unchunked ~" << unchunked);
   CHECK(peak <= bound);
   CHECK(peak < kept + unchunked / 2);
+}
+
+TEST_CASE("pipeline GPUS=0,1 with -j2: each depth chain holds one GPU, never one another chain holds", "[pipeline]") {
+  TempDir dir("s3d-pipeline");
+  const fs::path clip = make_clip(dir.path());
+  const fs::path out = dir / "out.mkv", work = dir / "work";
+  const auto run = run_program("make", make_args(clip, out, work, {"GPUS=0,1", "-j2"}));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+
+  // WORK/logs/gpus.tsv: chunk, GPU, from, to — one line per chunk's depth chain.
+  struct Use {
+    std::string chunk, gpu;
+    double from, to;
+  };
+  std::vector<Use> uses;
+  std::ifstream tsv(work / "logs/gpus.tsv");
+  for (Use u; tsv >> u.chunk >> u.gpu >> u.from >> u.to;) uses.push_back(u);
+  const int chunks = (kFrames + kChunk - 1) / kChunk;
+  REQUIRE(static_cast<int>(uses.size()) == chunks);
+  std::set<std::string> seen_chunks;
+  for (const auto& u : uses) {
+    INFO("chunk " << u.chunk << " on GPU " << u.gpu);
+    CHECK((u.gpu == "0" || u.gpu == "1"));
+    CHECK(u.from <= u.to);
+    seen_chunks.insert(u.chunk);
+    // The chain's s3d-depth saw exactly that GPU (the chunk's log says what it was given).
+    std::ifstream log(work / "logs" / (u.chunk + ".log"));
+    const std::string text((std::istreambuf_iterator<char>(log)), {});
+    CHECK_THAT(text, Catch::Contains("CUDA_VISIBLE_DEVICES=" + u.gpu));
+  }
+  CHECK(static_cast<int>(seen_chunks.size()) == chunks);
+  // Chains that ran at the same time held different GPUs.
+  for (size_t i = 0; i < uses.size(); ++i)
+    for (size_t j = i + 1; j < uses.size(); ++j)
+      if (uses[i].from < uses[j].to && uses[j].from < uses[i].to) {
+        INFO("chunks " << uses[i].chunk << " and " << uses[j].chunk << " overlapped");
+        CHECK(uses[i].gpu != uses[j].gpu);
+      }
 }

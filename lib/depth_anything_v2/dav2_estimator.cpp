@@ -1,9 +1,9 @@
 #include "depth_anything_v2/dav2_estimator.hpp"
 
 #include <ATen/Parallel.h>
-#include <ATen/autocast_mode.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/cuda.h>
+#include <torch/version.h>
 
 #include <cstring>
 
@@ -29,7 +29,8 @@ const OptionTable<Dav2Options>& Dav2Options::table() {
       OptionTable<Dav2Options>()
           .choice("device", &Dav2Options::device, device_names(), "auto (CUDA if available) | cpu | cuda")
           .choice("precision", &Dav2Options::precision, precision_names(),
-                  "fp32 | fp16 | bf16 (fp16/bf16: CUDA autocast; the CPU runs fp32 only)")
+                  "fp32 | fp16 | bf16: the model converted to 16 bits (for CUDA; on the CPU fp32 is "
+                  "the fast one, and LibTorch 1.x has no 16-bit CPU kernels)")
           .number("input-size", &Dav2Options::input_size, Bounds{kPatchSize, 4088},
                   "Depth-Anything-V2 network input: short side in pixels (rounded to a multiple of 14)", "PX");
   return table;
@@ -47,12 +48,23 @@ torch::Device resolve_device(Device requested) {
 void Dav2Options::check() const {
   table().check(*this);
   if (threads < 0) throw UsageError("--threads: expected >= 0, got " + std::to_string(threads));
-  if (precision != Precision::kFp32 && resolve_device(device).is_cpu())
-    throw UsageError("--precision " + precision_names().name(precision) +
-                     " needs a CUDA device; on the CPU s3d-depth runs fp32");
+  if (precision != Precision::kFp32 && resolve_device(device).is_cpu() && !cpu_runs_16_bit())
+    throw UsageError("--precision " + precision_names().name(precision) + " needs a CUDA device or LibTorch 2.x "
+                     "(this is LibTorch " TORCH_VERSION ", whose CPU runs fp32 only)");
   std::error_code ec;
   if (checkpoint.empty() || !std::filesystem::is_regular_file(checkpoint, ec))
     throw Error("checkpoint " + checkpoint.string() + " not found");
+}
+
+bool cpu_runs_16_bit() { return TORCH_VERSION_MAJOR >= 2; }
+
+torch::Dtype precision_dtype(Precision precision) {
+  switch (precision) {
+    case Precision::kFp16: return torch::kHalf;
+    case Precision::kBf16: return torch::kBFloat16;
+    case Precision::kFp32: break;
+  }
+  return torch::kFloat;
 }
 
 struct Dav2Estimator::Model {
@@ -72,7 +84,9 @@ void Dav2Estimator::load() {
   at::set_num_threads(resolve_threads(options_.threads));
   auto model = std::make_unique<Model>();
   model->net = load_depth_anything_v2(options_.checkpoint);
-  model->net->to(device_);
+  // fp16/bf16: the weights themselves converted (every op then runs in 16 bits: half the
+  // memory traffic, tensor cores on CUDA), not autocast's per-op casts.
+  model->net->to(device_, precision_dtype(options_.precision));
   model_ = std::move(model);
 }
 
@@ -81,24 +95,23 @@ std::string Dav2Estimator::name() const {
 }
 
 torch::Tensor Dav2Estimator::run_batch(const std::vector<cv::Mat>& frames, bool network_size) {
-  std::vector<torch::Tensor> inputs;
-  for (const auto& frame : frames) inputs.push_back(image_to_tensor(frame, options_.input_size));
-  auto batch = torch::stack(inputs).to(device_);
-  const bool autocast = device_.is_cuda() && options_.precision != Precision::kFp32;
-  if (autocast) {
-    at::autocast::set_enabled(true);
-    at::autocast::set_autocast_gpu_dtype(options_.precision == Precision::kFp16 ? torch::kHalf : torch::kBFloat16);
+  const auto dtype = precision_dtype(options_.precision);
+  torch::Tensor batch;
+  if (device_.is_cpu()) {
+    // OpenCV's float64 cubic resize: the reference preprocessing exactly.
+    std::vector<torch::Tensor> inputs;
+    for (const auto& frame : frames) inputs.push_back(image_to_tensor(frame, options_.input_size));
+    batch = torch::stack(inputs).to(dtype);
+  } else {
+    // Off the CPU the frames go up as 8-bit and are prepared there (see frames_to_tensor),
+    // so the CPU never becomes the bottleneck of a fast GPU.
+    batch = frames_to_tensor(frames, options_.input_size, device_, dtype);
   }
-  torch::Tensor depth;
-  try {
-    depth = model_->net->forward(batch).to(torch::kFloat);
-  } catch (...) {
-    if (autocast) at::autocast::set_enabled(false), at::autocast::clear_cache();
-    throw;
-  }
-  if (autocast) at::autocast::set_enabled(false), at::autocast::clear_cache();
-  if (network_size) return depth.to(torch::kCPU).contiguous();
-  return resize_to_frame(depth, frames.front().size()).to(torch::kCPU).contiguous();
+  // Back to float on the device (the final resize in float, as the reference), then one copy
+  // to the host: the only wait for the GPU.
+  auto depth = model_->net->forward(batch).to(torch::kFloat);
+  if (!network_size) depth = resize_to_frame(depth, frames.front().size());
+  return depth.to(torch::kCPU).contiguous();
 }
 
 void Dav2Estimator::run_groups(const std::vector<cv::Mat>& bgr_frames, bool network_size,

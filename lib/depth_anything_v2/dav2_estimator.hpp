@@ -22,7 +22,7 @@ const EnumNames<Precision>& precision_names();  // fp32 fp16 bf16
 struct Dav2Options {
   std::filesystem::path checkpoint;     // official torch.save .pth file (required)
   Device device = Device::kAuto;        // auto = CUDA when available, else CPU
-  Precision precision = Precision::kFp32;  // fp16/bf16: CUDA autocast only; the CPU runs fp32
+  Precision precision = Precision::kFp32;  // fp16/bf16: the model converted (CUDA; CPU on LibTorch 2.x)
   int input_size = kDefaultInputSize;   // short side of the network input, pixels, 14..4088, default 518
   int threads = 0;                      // CPU intra-op threads, 0 = every core (the tool's --threads)
 
@@ -32,6 +32,11 @@ struct Dav2Options {
   // Error if the checkpoint file does not exist. Cheap: the model is not loaded.
   void check() const;
 };
+
+// Whether this LibTorch's CPU runs fp16/bf16 models (2.x; 1.13 lacks 16-bit CPU kernels).
+bool cpu_runs_16_bit();
+// The tensor type of a precision.
+torch::Dtype precision_dtype(Precision precision);
 
 // The device `requested` resolves to here (auto -> CUDA if torch::cuda::is_available()).
 torch::Device resolve_device(Device requested);

@@ -47,6 +47,7 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x) {
   const double scale = 1.0 / std::sqrt(static_cast<double>(hd));
   auto qkv_out = linear(qkv, x);
   auto heads_out = use_cpu_kernels(qkv_out) ? attention_cpu(qkv_out, num_heads, scale)
+                   : use_sdpa(qkv_out)      ? attention_sdpa(qkv_out, num_heads, scale)
                                             : attention_reference(qkv_out, num_heads, scale);
   return linear(proj, heads_out);
 }

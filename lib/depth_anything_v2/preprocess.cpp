@@ -1,6 +1,7 @@
 #include "depth_anything_v2/preprocess.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <opencv2/imgproc.hpp>
 #include <torch/nn/functional.h>
 
@@ -53,6 +54,34 @@ torch::Tensor image_to_tensor(const cv::Mat& bgr, int input_size) {
         out[c * plane + static_cast<int64_t>(y) * size.width + x] = static_cast<float>((row[x][c] - kMean[c]) / kStd[c]);
   }
   return tensor;
+}
+
+torch::Tensor frames_to_tensor(const std::vector<cv::Mat>& bgr, int input_size, torch::Device device,
+                               torch::Dtype dtype) {
+  namespace F = torch::nn::functional;
+  if (bgr.empty()) throw Error("Depth-Anything-V2: an empty batch");
+  const cv::Size frame = bgr.front().size();
+  for (const auto& image : bgr)
+    if (image.type() != CV_8UC3 || image.empty() || image.size() != frame)
+      throw Error("Depth-Anything-V2 batch input must be non-empty 8-bit BGR images of one size");
+  const auto batch = static_cast<int64_t>(bgr.size());
+  auto host = torch::empty({batch, frame.height, frame.width, 3},
+                           torch::TensorOptions(torch::kUInt8).pinned_memory(device.is_cuda()));
+  const size_t row = static_cast<size_t>(frame.width) * 3;
+  auto* dst = host.data_ptr<uint8_t>();
+  for (const auto& image : bgr)
+    for (int y = 0; y < frame.height; ++y, dst += row) std::memcpy(dst, image.ptr(y), row);
+  const cv::Size size = network_input_size(frame, input_size);
+  // BGR -> RGB, HWC -> CHW, 0..1, on the device.
+  auto x = host.to(device, /*non_blocking=*/true).flip({3}).permute({0, 3, 1, 2}).to(torch::kFloat).div_(255.0);
+  x = F::interpolate(x, F::InterpolateFuncOptions()
+                            .size(std::vector<int64_t>{size.height, size.width})
+                            .mode(torch::kBicubic)
+                            .align_corners(false));
+  const auto options = torch::TensorOptions(torch::kFloat).device(device);
+  const auto mean = torch::tensor({0.485f, 0.456f, 0.406f}, options).view({1, 3, 1, 1});
+  const auto std = torch::tensor({0.229f, 0.224f, 0.225f}, options).view({1, 3, 1, 1});
+  return x.sub_(mean).div_(std).to(dtype).contiguous();
 }
 
 torch::Tensor resize_to_frame(const torch::Tensor& depth, cv::Size frame) {

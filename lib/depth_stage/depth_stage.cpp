@@ -146,7 +146,8 @@ const OptionTable<DepthStageOptions>& DepthStageOptions::table() {
       OptionTable<DepthStageOptions>()
           .path("frames", &DepthStageOptions::frames_dir, "Input frame directory (or --video FILE)", Need::kOptional,
                 "DIR")
-          .path("out", &DepthStageOptions::out_dir, "Output depth frame directory, created if missing", Need::kRequired,
+          .path("out", &DepthStageOptions::out_dir,
+                "Output depth frame directory, created if missing (required unless --benchmark)", Need::kOptional,
                 "DIR")
           .choice("format", &DepthStageOptions::format, depth_format_names(),
                   "png16 (a frame-sized 16-bit PNG per frame, 0 = far .. 65535 = near: any tool reads it) | field "
@@ -166,8 +167,9 @@ const OptionTable<DepthStageOptions>& DepthStageOptions::table() {
   return table;
 }
 
-void DepthStageOptions::check() const {
+void DepthStageOptions::check(bool writes) const {
   table().check(*this);
+  if (writes && out_dir.empty()) throw UsageError("missing required option --out (see --help)");
   if (!frames_dir.empty() && same_file(frames_dir, out_dir))
     throw UsageError("--out: must differ from --frames ('" + out_dir.string() + "'): depth frames would mix with the input");
   if (on_frame && normalize == Normalize::kGlobal)

@@ -44,8 +44,9 @@ struct DepthStageOptions : FrameStageOptions {  // progress: after each frame wr
   std::function<void(const IndexedFrame&)> on_frame;
 
   static const OptionTable<DepthStageOptions>& table();
-  // Throws UsageError for invalid values (before anything is read).
-  void check() const;
+  // Throws UsageError for invalid values (before anything is read); `writes` = false for
+  // callers that write no depth (a benchmark): then --out may be missing.
+  void check(bool writes = true) const;
 };
 
 struct DepthStageResult {

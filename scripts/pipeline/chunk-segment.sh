@@ -37,7 +37,9 @@ views=("$S3D_BIN/s3d-parallax" --depth "$depth_dir" --range "$first:$end" --out 
 encode=("$S3D_BIN/s3d-encode" --frames - --fps "$S3D_FPS" --out "$segment" --range "$first:$end" --codec "$S3D_CODEC"
   --crf "$S3D_CRF" --preset "$S3D_PRESET" --force --quiet --progress-file "$progress.now")
 if [ "$(depth_done)" -lt $((end - first)) ]; then
+  claim_gpu  # (GPUS=: one GPU per chain; only the depth needs one)
   run_chain "${depth[@]}" --tee - ::: "${views[@]}" --frames - ::: "${encode[@]}"
+  release_gpu
 else
   run_chain "${views[@]}" --video "$S3D_INPUT" --fps "$S3D_FPS" ::: "${encode[@]}"
 fi

@@ -71,6 +71,41 @@ timed() {
   return "$rc"
 }
 
+# claim_gpu: with S3D_GPUS (e.g. "0,1": make -jN on a box with N GPUs), takes the first GPU of
+# the list that no other chunk of this work folder holds (WORK/gpus/<id>.lock, held on fd 7
+# until the chunk's script ends; waits while all are taken) and exports CUDA_VISIBLE_DEVICES,
+# so each chain's s3d-depth sees exactly one GPU; sets gpu_claimed (the GPU) and gpu_since
+# (when) for release_gpu. Without S3D_GPUS: nothing (CUDA_VISIBLE_DEVICES as it is).
+claim_gpu() {
+  [ -n "${S3D_GPUS:-}" ] || return 0
+  local -a ids
+  local id
+  IFS=, read -r -a ids <<<"$S3D_GPUS"
+  mkdir -p "$S3D_WORK/gpus"
+  while :; do
+    for id in "${ids[@]}"; do
+      exec 7>>"$S3D_WORK/gpus/$id.lock"
+      if flock -n 7; then
+        export CUDA_VISIBLE_DEVICES=$id
+        gpu_claimed=$id gpu_since=$EPOCHREALTIME
+        echo "s3d: chunk $chunk on GPU $id (CUDA_VISIBLE_DEVICES=$id)" >>"$log"
+        return 0
+      fi
+      exec 7>&-
+    done
+    sleep 0.2
+  done
+}
+
+# release_gpu: logs the claimed GPU's use to WORK/logs/gpus.tsv (chunk, GPU, from, to: epoch
+# seconds) and lets it go.
+release_gpu() {
+  [ -n "${gpu_claimed:-}" ] || return 0
+  printf '%s\t%s\t%s\t%s\n' "$chunk" "$gpu_claimed" "$gpu_since" "$EPOCHREALTIME" >>"$S3D_WORK/logs/gpus.tsv"
+  exec 7>&-
+  gpu_claimed=
+}
+
 # keep_if_same WANT DIR: DIR holds work made with the parameters in its .params file; unless
 # they equal WANT's, it is emptied first (same parameters: the tools resume it).
 keep_if_same() {

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "cli/command_line.hpp"
+#include "depth_stage/estimator_benchmark.hpp"
 #include "depth_stage/heuristic_depth.hpp"
 #include "imageio/frame_stream.hpp"
 #if S3D_HAVE_DAV2
@@ -35,10 +36,23 @@ const OptionTable<RandomCheckpointOptions>& RandomCheckpointOptions::table() {
   return table;
 }
 
+const OptionTable<BenchmarkOptions>& BenchmarkOptions::table() {
+  static const auto table = OptionTable<BenchmarkOptions>().number(
+      "benchmark", &BenchmarkOptions::batches, Bounds{0, 100000},
+      "Instead of writing depth: time N batches of --batch copies of the range's first frame through the estimator "
+      "alone (after 2 untimed ones); prints on stdout: model fps, s/batch, batch, frame size, model",
+      "N");
+  return table;
+}
+
 std::string depth_build_note() {
 #if S3D_HAVE_DAV2
-  return std::string("(Depth-Anything-V2 on LibTorch ") + TORCH_VERSION + ", " +
-         (torch::cuda::is_available() ? "CUDA available" : "CPU") + "; heuristic)";
+  // "CUDA" names a LibTorch built with it (Makefile.pipeline's SLURM_GPUS=auto reads this);
+  // whether a GPU is visible here is said after it.
+  const std::string cuda = !S3D_TORCH_HAS_CUDA            ? "CPU"
+                           : torch::cuda::is_available() ? "CUDA, GPU available"
+                                                         : "CUDA, no GPU visible: CPU";
+  return std::string("(Depth-Anything-V2 on LibTorch ") + TORCH_VERSION + ", " + cuda + "; heuristic)";
 #else
   return "(heuristic only: built without LibTorch, S3D_WITH_TORCH=OFF)";
 #endif
@@ -64,6 +78,7 @@ std::optional<DepthCommand> parse_depth_command(const std::vector<std::string>& 
   line.bind(dav2::Dav2Options::table(), command.dav2, "Depth-Anything-V2")
       .bind(RandomCheckpointOptions::table(), command.random, "Random checkpoints");
 #endif
+  line.bind(BenchmarkOptions::table(), command.benchmark, "Benchmark");
   line.option("", "check", "Validate the options and the model (the checkpoint exists; this build can run it), "
                "touch nothing, and exit: 0 = the same command without --check would start", "",
                [&command](std::string_view) { command.check_only = true; })
@@ -81,7 +96,7 @@ std::optional<DepthCommand> parse_depth_command(const std::vector<std::string>& 
     throw UsageError("give the frames as --frames DIR or as --video FILE, one of them");
   if (command.video.fps && !from_video) throw UsageError("--fps needs --video");
   if (command.tee) command.stage.on_frame = [](const IndexedFrame&) {};  // (so that check() sees it)
-  command.stage.check();
+  command.stage.check(/*writes=*/command.benchmark.batches == 0);  // --benchmark writes nothing: no --out
 #if S3D_HAVE_DAV2
   command.dav2.threads = command.stage.threads;
   dav2::Dav2Options::table().check(command.dav2);
@@ -136,6 +151,18 @@ int depth_main(const std::vector<std::string>& args) {
     std::unique_ptr<FrameSource> frames = command->video.video.empty()
                                               ? open_frame_store(stage.frames_dir, stage.threads)
                                               : media::open_video(command->video, 0);
+    if (command->benchmark.batches > 0) {
+      const auto indices = frames->indices(stage.range);
+      if (indices.empty()) throw Error(frames->name() + " holds no frame in --range " + stage.range.str());
+      frames->start({indices.front()});
+      IndexedFrame first;
+      if (!frames->next(first)) throw Error("could not read " + frames->frame_name(indices.front()));
+      const auto b = depth_stage::benchmark_estimator(*estimator, first.image, stage.batch, command->benchmark.batches);
+      std::cout << "model_fps " << b.frames_per_second << " s_per_batch " << b.seconds_per_batch << " batch "
+                << b.batch << " frame " << first.image.cols << "x" << first.image.rows << " model "
+                << estimator->name() << "\n";
+      return cli::kOk;
+    }
     std::unique_ptr<FrameStreamWriter> tee;
     if (command->tee) {
       const auto indices = frames->indices(stage.range);

@@ -26,6 +26,11 @@ struct RandomCheckpointOptions {
   static const OptionTable<RandomCheckpointOptions>& table();
 };
 
+struct BenchmarkOptions {
+  int batches = 0;  // --benchmark N: time N batches of the estimator alone instead of writing; 0 = off, <= 100000
+  static const OptionTable<BenchmarkOptions>& table();
+};
+
 struct DepthCommand {
   depth_stage::DepthStageOptions stage;  // checked (unless writing a checkpoint)
   depth_stage::ModelOptions model;       // --model
@@ -36,6 +41,7 @@ struct DepthCommand {
 #endif
   RandomCheckpointOptions random;
   bool check_only = false;               // --check: validate options and model, then exit
+  BenchmarkOptions benchmark;            // --benchmark N
   bool quiet = false;                    // --quiet
 };
 
