@@ -3,6 +3,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/option_table.hpp"
+#include "parallax/black_bars.hpp"
 #include "parallax/view_geometry.hpp"
 
 namespace s3d::parallax {
@@ -14,8 +15,9 @@ struct SynthesisParams {
   Eyes synthesize = Eyes::kBoth;     // which eyes to make; a single one moves by the full disparity
   int interpolation = 1;             // remap only: cv::INTER_* (default 1 = linear)
   int inpaint_radius = 2;            // shift only: inpainting radius in px, 1..50, default 2
+  KeepBars keep_bars = KeepBars::kAuto;  // auto: black bars found in each frame stay flat and unwarped
 
-  // --method, --parallax, --convergence, --synthesize, --interpolation, --inpaint-radius.
+  // --method, --parallax, --convergence, --synthesize, --interpolation, --inpaint-radius, --keep-bars.
   static const OptionTable<SynthesisParams>& table();
 };
 
@@ -24,7 +26,8 @@ struct StereoViews {
 };
 
 // `frame` CV_8UC1/3, `depth` CV_32FC1 of the frame's size in [0, 1]. `threads` (0 = every
-// core) split the rows of each view.
+// core) split the rows of each view. With keep_bars auto, the frame's black bars
+// (detect_black_bars) are put at screen depth and copied unwarped into each view.
 StereoViews synthesize_views(const cv::Mat& frame, const cv::Mat& depth, const SynthesisParams& params,
                              int threads = 1);
 // The same into `views`, reusing their memory where it fits (keep one per worker thread).
