@@ -7,7 +7,10 @@
 set -euo pipefail
 mkdir -p "$S3D_WORK"
 exec 9>>"$S3D_WORK/.lock"
-if ! flock -n 9; then
+# A run killed a moment ago may still hold the lock while its last processes die (a writer
+# in the middle of an fsync is killed only when that returns): wait a few seconds for them
+# before calling it another run.
+if ! flock -w 5 9; then
   echo "s3d: another pipeline run is using $S3D_WORK (it holds $S3D_WORK/.lock): wait for it, or use another WORK" >&2
   exit 1
 fi
