@@ -179,21 +179,19 @@ PY
           gpu_memory_watch "$mem" &
           watcher=$!
         fi
-        local a b e2e
+        # One batch, then every frame: their difference is the steady rate, the load excluded.
+        local a b c e2e=
         a=$EPOCHREALTIME
         "$bin/s3d-depth" "${common[@]}" --out "$work/depth1" --range "0:$batch" --force 2>>"$log" || e2e=failed
         b=$EPOCHREALTIME
-        local c=$EPOCHREALTIME
         "$bin/s3d-depth" "${common[@]}" --out "$work/depthN" --range "0:$frames" --force 2>>"$log" || e2e=failed
-        local d=$EPOCHREALTIME
+        c=$EPOCHREALTIME
         if [ -n "$watcher" ]; then kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null || true; fi
-        if [ "${e2e:-}" != failed ]; then
-          e2e=$(awk -v n="$((frames - batch))" -v one="$(awk -v a="$a" -v b="$b" 'BEGIN { print b - a }')" \
-            -v all="$(awk -v c="$c" -v d="$d" 'BEGIN { print d - c }')" 'BEGIN { printf "%.2f", n / (all - one) }')
+        if [ "$e2e" != failed ]; then
+          e2e=$(awk -v n="$((frames - batch))" -v a="$a" -v b="$b" -v c="$c" 'BEGIN { printf "%.2f", n / ((c - b) - (b - a)) }')
         fi
         peak_mib=$(sort -n "$mem" | tail -n 1)
         printf '%-6s %-5s %5s %12.2f %14s %14s\n' "$enc" "$prec" "$batch" "${model_fps/failed/0}" "$e2e" "${peak_mib:--}" >>"$table"
-        unset e2e
       done
     done
     rm -f "$work/$enc.pth"

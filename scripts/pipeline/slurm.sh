@@ -177,8 +177,6 @@ task() {
   echo "s3d: chunk $c on $(hostname) (job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID})" >&2
   mkdir -p "$S3D_WORK/segments"
   "$S3D_ROOT/scripts/pipeline/chunk-segment.sh" "$c" "$segment"
-  chunk_range "$c"
-  echo "$((end - first))" >"$sub/done.$c"
 }
 
 # The join job: the film from every segment (join.sh), once the array succeeded.
