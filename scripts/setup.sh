@@ -25,6 +25,7 @@ PACKAGES=(
   libcxxopts-dev                          # command-line options
   catch2                                  # tests (2.13)
   ffmpeg                                  # decode/encode (CLI)
+  curl                                    # scripts/get-model.sh: resumable checkpoint downloads
   python3 python3-numpy python3-opencv    # ../shared measuring sticks used by tests and benchmarks
   python3-venv                            # scripts/setup.sh --cuda: PyPI's torch in a virtual environment
   ccache                                  # compiler cache: rebuilds (and CI re-runs) reuse objects

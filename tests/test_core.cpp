@@ -92,6 +92,21 @@ TEST_CASE("durations format as H:MM:SS", "[unit]") {
   CHECK(StderrProgress::format_duration(-1) == "?:??:??");
 }
 
+TEST_CASE("summary lines give throughput in fps and time per frame in s/frame, 3 significant digits", "[unit]") {
+  CHECK(significant(32.258, 3) == "32.3");
+  CHECK(significant(0.031, 3) == "0.0310");
+  CHECK(significant(1234.4, 3) == "1234");
+  CHECK(significant(2.5, 3) == "2.50");
+  CHECK(frame_rate_text(120, 4.0) == "30.0 fps, 0.0333 s/frame");
+  CHECK(frame_rate_text(3, 12.0) == "0.250 fps, 4.00 s/frame");  // a slow network on a CPU
+  CHECK(frame_rate_text(0, 4.0).empty());
+  CHECK(timing_text(120, 4.0) == "4.00 s (30.0 fps, 0.0333 s/frame)");
+  CHECK(timing_text(0, 0.5) == "0.50 s");
+  CHECK(frame_summary(100, "packed (hsbs, left-first)", 20, 3.1) ==
+        "100 frames packed (hsbs, left-first), 20 already present, 3.10 s (32.3 fps, 0.0310 s/frame)");
+  CHECK(frame_summary(0, "extracted", 6, 0.01) == "0 frames extracted, 6 already present, 0.01 s");
+}
+
 TEST_CASE("value parsers refuse what is not a plain finite number, naming the option", "[unit]") {
   CHECK(parse_integer("42", "--n") == 42);
   CHECK(parse_integer("-3", "--n") == -3);

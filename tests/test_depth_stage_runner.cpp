@@ -130,7 +130,7 @@ std::vector<cv::Mat> object_entering_sequence(int count, int entering, cv::Size 
 
 }  // namespace
 
-TEST_CASE("depth stage: frame and ema normalization match hand-computed levels", "[unit]") {
+TEST_CASE("depth stage: frame and window normalization match hand-computed levels", "[unit]") {
   // Raw values per frame (1x3 frames, all grey: no scene cut).
   const std::vector<std::vector<int>> raw = {{10, 20, 30}, {10, 20, 40}, {10, 20, 30}, {12, 20, 30}};
   std::vector<cv::Mat> frames;
@@ -159,25 +159,27 @@ TEST_CASE("depth stage: frame and ema normalization match hand-computed levels",
     CHECK(s.height == 1);
     CHECK_FALSE(s.scene_cut);
   }
-  SECTION("ema, alpha 0.5: widens at once, narrows halfway per frame") {
+  SECTION("window of 3 frames: a peak hold, released by (d/3)^2 of a frame's width") {
     TempDir dir;
     write_frames(dir / "frames", frames);
     BlueChannelDepth est;
-    auto o = options_for(dir, Normalize::kEma);
-    o.ema_alpha = 0.5;
-    o.ema_dead_band = 0;
+    auto o = options_for(dir, Normalize::kWindow);
+    o.window = 3;
     run_depth_stage(o, est);
-    // Ranges: (10,30), (10,40), (10, max(30, 40-5)=35), (min(12, 10+1)=11, max(30, 35-2.5)=32.5).
-    CHECK(read_sidecar(sidecar_path(dir / "depth", 2)).mapped == DepthRange{10, 35});
-    CHECK(read_sidecar(sidecar_path(dir / "depth", 3)).mapped == DepthRange{11, 32.5});
+    // Raw ranges (10,30) (10,40) (10,30) (12,30), held for 1 frame, then released by
+    // ((d - 1) / 2)^2 of a frame's width: frame 2 keeps frame 1's 40; frame 3 gets it
+    // released by 1/4 * 30 -> 32.5, and frame 1's lo 10 (held) — not its own 12.
+    CHECK(read_sidecar(sidecar_path(dir / "depth", 2)).mapped == DepthRange{10, 40});
+    CHECK(read_sidecar(sidecar_path(dir / "depth", 3)).mapped == DepthRange{10, 32.5});
     CHECK(read_sidecar(sidecar_path(dir / "depth", 3)).raw == DepthRange{12, 30});
+    CHECK(read_sidecar(sidecar_path(dir / "depth", 3)).normalize == Normalize::kWindow);
     CHECK(read_depth(dir / "depth", 0).at<uint16_t>(0, 1) == 32768);
     CHECK(read_depth(dir / "depth", 1).at<uint16_t>(0, 1) == 21845);
-    CHECK(read_depth(dir / "depth", 2).at<uint16_t>(0, 1) == 26214);  // 10/25 * 65535
+    CHECK(read_depth(dir / "depth", 2).at<uint16_t>(0, 1) == 21845);  // 10/30 * 65535
     const cv::Mat d3 = read_depth(dir / "depth", 3);
-    CHECK(d3.at<uint16_t>(0, 0) == 3048);   // 1/21.5 * 65535 = 3048.14
-    CHECK(d3.at<uint16_t>(0, 1) == 27433);  // 9/21.5 * 65535 = 27433.26
-    CHECK(d3.at<uint16_t>(0, 2) == 57915);  // 19/21.5 * 65535 = 57914.65
+    CHECK(d3.at<uint16_t>(0, 0) == 5825);   // 2/22.5 * 65535 = 5825.3
+    CHECK(d3.at<uint16_t>(0, 1) == 29127);  // 10/22.5 * 65535 = 29126.7
+    CHECK(d3.at<uint16_t>(0, 2) == 58253);  // 20/22.5 * 65535 = 58253.3
   }
   SECTION("global: the range's min..max, second pass; a re-run writes nothing") {
     TempDir dir;
@@ -209,7 +211,7 @@ TEST_CASE("depth stage: frame and ema normalization match hand-computed levels",
   }
 }
 
-TEST_CASE("depth stage: a scene cut detected from the frames restarts the EMA", "[unit]") {
+TEST_CASE("depth stage: a scene cut detected from the frames restarts the window", "[unit]") {
   // Three grey frames, then three saturated green ones (another shot).
   std::vector<cv::Mat> frames;
   for (int i = 0; i < 3; ++i) frames.push_back(blue_frame({10, 20, 100}));
@@ -217,26 +219,24 @@ TEST_CASE("depth stage: a scene cut detected from the frames restarts the EMA", 
   TempDir dir;
   write_frames(dir / "frames", frames);
   BlueChannelDepth est;
-  auto result = run_depth_stage(options_for(dir, Normalize::kEma), est);
+  auto result = run_depth_stage(options_for(dir, Normalize::kWindow), est);
   CHECK(result.scene_cuts == 1);
   for (int i = 0; i < 6; ++i) CHECK(read_sidecar(sidecar_path(dir / "depth", i)).scene_cut == (i == 3));
   CHECK(read_sidecar(sidecar_path(dir / "depth", 3)).mapped == DepthRange{50, 60});  // restarted
   CHECK(read_depth(dir / "depth", 3).at<uint16_t>(0, 1) == 32768);                     // 5/10 -> 32767.5
 
-  // Without cut detection (threshold 1) the EMA carries the first shot's range over.
+  // Without cut detection (threshold 1) the window carries the first shot's range over.
   TempDir dir2;
   write_frames(dir2 / "frames", frames);
-  auto o = options_for(dir2, Normalize::kEma);
+  auto o = options_for(dir2, Normalize::kWindow);
   o.scene_cut_threshold = 1.0;
   BlueChannelDepth est2;
   CHECK(run_depth_stage(o, est2).scene_cuts == 0);
-  // Width 90, dead band 4.5: lo = 10 + 0.05 * (40 - 4.5) = 11.775, hi = 100 - 0.05 * 35.5 = 98.225.
-  const DepthRange carried = read_sidecar(sidecar_path(dir2 / "depth", 3)).mapped;
-  CHECK(carried.lo == Approx(11.775));
-  CHECK(carried.hi == Approx(98.225));
+  // Frame 2's range (10, 100), one frame back in a window of 48: held.
+  CHECK(read_sidecar(sidecar_path(dir2 / "depth", 3)).mapped == DepthRange{10, 100});
 }
 
-TEST_CASE("depth stage: ema flickers far less than frame on the static background when an object enters", "[unit]") {
+TEST_CASE("depth stage: window flickers far less than frame on the static background when an object enters", "[unit]") {
   const cv::Size size(320, 180);
   const int count = 48, entering = 8;  // 2 s at 24 fps; the object is fully in from frame 8
   const auto frames = object_entering_sequence(count, entering, size);
@@ -247,7 +247,7 @@ TEST_CASE("depth stage: ema flickers far less than frame on the static backgroun
   // depth (fraction of full scale): over the whole sequence, and once the object is in.
   double flicker[2] = {0, 0}, settled[2] = {0, 0};
   int k = 0;
-  for (Normalize mode : {Normalize::kFrame, Normalize::kEma}) {
+  for (Normalize mode : {Normalize::kFrame, Normalize::kWindow}) {
     TempDir dir;
     write_frames(dir / "frames", frames);
     HeuristicDepth heuristic;
@@ -262,11 +262,11 @@ TEST_CASE("depth stage: ema flickers far less than frame on the static backgroun
     ++k;
   }
   // The figures reported in docs/depth-maps.md.
-  WARN("background flicker per frame, whole sequence: frame " << flicker[0] << ", ema " << flicker[1]
-                                                               << "; object in: frame " << settled[0] << ", ema "
+  WARN("background flicker per frame, whole sequence: frame " << flicker[0] << ", window " << flicker[1]
+                                                               << "; object in: frame " << settled[0] << ", window "
                                                                << settled[1]);
   CHECK(flicker[0] > 0.001);  // the sequence does provoke flicker in the article's mode
-  // ema cannot avoid the entry itself (it never clips), so the whole-sequence gain is
+  // window cannot avoid the entry itself (it never clips), so the whole-sequence gain is
   // bounded by the entry's jump; once the object is in, the jitter is absorbed.
   CHECK(flicker[1] < flicker[0] / 3);
   CHECK(settled[1] < settled[0] / 5);
@@ -281,7 +281,7 @@ std::map<std::string, std::string> store_bytes(const fs::path& dir) {
   return out;
 }
 
-// A heuristic sequence with a cut in the middle, so EMA state and scene cuts both matter.
+// A heuristic sequence with a cut in the middle, so window state and scene cuts both matter.
 std::vector<cv::Mat> sequence_with_cut() {
   auto frames = object_entering_sequence(10, 4, cv::Size(160, 90));
   cv::Mat other(90, 160, CV_8UC3);
@@ -297,7 +297,7 @@ std::vector<cv::Mat> sequence_with_cut() {
 
 TEST_CASE("depth stage: an interrupted and resumed run equals an uninterrupted one, byte for byte", "[unit]") {
   const auto frames = sequence_with_cut();
-  for (Normalize mode : {Normalize::kEma, Normalize::kGlobal, Normalize::kFrame}) {
+  for (Normalize mode : {Normalize::kWindow, Normalize::kGlobal, Normalize::kFrame}) {
     DYNAMIC_SECTION(normalize_names().name(mode)) {
       TempDir whole, pieces;
       write_frames(whole / "frames", frames);
@@ -345,6 +345,47 @@ TEST_CASE("depth stage: an interrupted and resumed run equals an uninterrupted o
   }
 }
 
+TEST_CASE("depth stage: window chunks, each in its own folder, equal one pass byte for byte", "[unit]") {
+  // As the pipeline runs them: every chunk a separate run into a folder of its own, knowing
+  // nothing of the others; each first estimates the window - 1 frames before its start.
+  const auto frames = sequence_with_cut();  // 16 frames, a cut at frame 10
+  TempDir whole, chunked;
+  write_frames(whole / "frames", frames);
+  write_frames(chunked / "frames", frames);
+  HeuristicDepth heuristic;
+  auto o = options_for(whole, Normalize::kWindow);
+  o.window = 6;
+  run_depth_stage(o, heuristic);
+  const auto expected = store_bytes(whole / "depth");
+  REQUIRE(expected.size() == 32);
+  std::map<std::string, std::string> got;
+  const std::vector<std::pair<int, int>> chunks = {{0, 4}, {4, 9}, {9, 13}, {13, 16}};
+  for (const auto& [first, end] : chunks) {
+    auto c = options_for(chunked, Normalize::kWindow);
+    c.window = 6;
+    c.batch = 2;
+    c.out_dir = chunked / ("depth-" + std::to_string(first));
+    c.range = FrameRange{first, end};
+    const auto result = run_depth_stage(c, heuristic);
+    CHECK(result.written == end - first);
+    CHECK(result.warmed == std::min(first, 5));  // the window's 5 frames before (fewer at the start)
+    const auto part = store_bytes(c.out_dir);
+    CHECK(part.size() == size_t(2 * (end - first)));  // the warm frames are not written
+    got.insert(part.begin(), part.end());
+  }
+  REQUIRE(got.size() == expected.size());
+  for (const auto& [name, bytes] : expected) {
+    INFO(name);
+    CHECK((got.at(name) == bytes));
+  }
+  // The same chunks under `frame` need no frame before theirs.
+  TempDir framed;
+  write_frames(framed / "frames", frames);
+  auto f = options_for(framed, Normalize::kFrame);
+  f.range = FrameRange{9, 13};
+  CHECK(run_depth_stage(f, heuristic).warmed == 0);
+}
+
 TEST_CASE("depth stage: batching, skipping, --force and progress", "[unit]") {
   std::vector<cv::Mat> frames;
   for (int i = 0; i < 7; ++i) frames.push_back(blue_frame({10, 20 + i, 30 + 3 * i}));
@@ -352,8 +393,8 @@ TEST_CASE("depth stage: batching, skipping, --force and progress", "[unit]") {
   write_frames(one / "frames", frames, 100);
   write_frames(three / "frames", frames, 100);
   BlueChannelDepth single, batched;
-  run_depth_stage(options_for(one, Normalize::kEma), single);
-  auto o = options_for(three, Normalize::kEma);
+  run_depth_stage(options_for(one, Normalize::kWindow), single);
+  auto o = options_for(three, Normalize::kWindow);
   o.batch = 3;
   std::vector<std::pair<int64_t, int64_t>> calls;
   std::mutex mutex;
@@ -396,7 +437,7 @@ TEST_CASE("depth stage: bad options, inputs and estimator output fail before any
       CHECK_THROWS_WITH(run_depth_stage(o, est), Catch::Contains(text));
       CHECK_THROWS_AS(o.check(), UsageError);
     };
-    auto o = options_for(dir, Normalize::kEma);
+    auto o = options_for(dir, Normalize::kWindow);
     auto bad = o;
     bad.batch = 0;
     expect_usage(bad, "--batch");
@@ -404,11 +445,11 @@ TEST_CASE("depth stage: bad options, inputs and estimator output fail before any
     bad.batch = 257;
     expect_usage(bad, "--batch");
     bad = o;
-    bad.ema_alpha = 0;
-    expect_usage(bad, "--ema-alpha");
+    bad.window = 0;
+    expect_usage(bad, "--window");
     bad = o;
-    bad.ema_dead_band = 0.5;
-    expect_usage(bad, "--ema-dead-band");
+    bad.window = 1001;
+    expect_usage(bad, "--window");
     bad = o;
     bad.scene_cut_threshold = 0;
     expect_usage(bad, "--scene-cut");
@@ -423,17 +464,17 @@ TEST_CASE("depth stage: bad options, inputs and estimator output fail before any
     CHECK_THROWS_WITH(run_depth_stage(bad, est), Catch::Contains("--frames"));
   }
   SECTION("a missing frames directory is named") {
-    CHECK_THROWS_WITH(run_depth_stage(options_for(dir, Normalize::kEma), est),
+    CHECK_THROWS_WITH(run_depth_stage(options_for(dir, Normalize::kWindow), est),
                       Catch::Contains((dir / "frames").string()));
   }
   SECTION("an unreadable frame is named, and the estimator never runs") {
     write_frames(dir / "frames", {blue_frame({1, 2}), blue_frame({3, 4})});
     std::ofstream(dir / "frames" / "000002.png") << "not a png at all";
-    CHECK_THROWS_WITH(run_depth_stage(options_for(dir, Normalize::kEma), est), Catch::Contains("000002.png"));
+    CHECK_THROWS_WITH(run_depth_stage(options_for(dir, Normalize::kWindow), est), Catch::Contains("000002.png"));
   }
-  SECTION("a corrupt sidecar an ema resume continues from is named") {
+  SECTION("a corrupt sidecar the window of a resumed run reaches is named") {
     write_frames(dir / "frames", {blue_frame({1, 2}), blue_frame({3, 4})});
-    auto o = options_for(dir, Normalize::kEma);
+    auto o = options_for(dir, Normalize::kWindow);
     o.range = FrameRange::parse("0:1");
     REQUIRE(run_depth_stage(o, est).written == 1);
     est.batch_sizes.clear();
@@ -454,10 +495,10 @@ TEST_CASE("depth stage: bad options, inputs and estimator output fail before any
       }
       std::string name() const override { return "wrong"; }
     } wrong;
-    CHECK_THROWS_WITH(run_depth_stage(options_for(dir, Normalize::kEma), wrong),
+    CHECK_THROWS_WITH(run_depth_stage(options_for(dir, Normalize::kWindow), wrong),
                       Catch::Contains("000000.png") && Catch::Contains("5x5") && Catch::Contains("2x1"));
     wrong.nan = true;
-    CHECK_THROWS_WITH(run_depth_stage(options_for(dir, Normalize::kEma), wrong),
+    CHECK_THROWS_WITH(run_depth_stage(options_for(dir, Normalize::kWindow), wrong),
                       Catch::Contains("000000.png") && Catch::Contains("NaN"));
     CHECK_FALSE(fs::exists(depth_png_path(dir / "depth", 0)));
     return;

@@ -46,7 +46,7 @@ TEST_CASE("s3d-depth without a checkpoint falls back to the heuristic and says s
 TEST_CASE("s3d-depth --help and --version say what this build can run", "[e2e]") {
   const auto help = run_tool("s3d-depth", {"--help"});
   CHECK(help.exit_code == 0);
-  for (const char* option : {"--frames", "--out", "--range", "--model", "--batch", "--normalize", "--ema-alpha",
+  for (const char* option : {"--frames", "--out", "--range", "--model", "--batch", "--normalize", "--window",
                              "--scene-cut", "--threads", "--force", "--quiet", "S3D_MODELS", "heuristic", "Example"})
     CHECK_THAT(help.out, Catch::Contains(option));
   const auto version = run_tool("s3d-depth", {"--version"});
@@ -69,7 +69,7 @@ TEST_CASE("s3d-depth --help and --version say what this build can run", "[e2e]")
 #endif
   for (const auto& bad : std::vector<std::vector<std::string>>{
            {"--frames", "f"}, {"--frames", "f", "--out", "o", "--batch", "0"}, {"--frames", "f", "--out", "o", "--normalize", "x"},
-           {"--frames", "f", "--out", "o", "--ema-alpha", "nan"}, {"--frames", "f", "--out", "f"}}) {
+           {"--frames", "f", "--out", "o", "--window", "nan"}, {"--frames", "f", "--out", "f"}}) {
     const auto r = run_tool("s3d-depth", bad);
     INFO(r.err);
     CHECK(r.exit_code == 2);

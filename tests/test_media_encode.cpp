@@ -1,6 +1,7 @@
 // s3d-encode: segments (deterministic bytes, odd sizes, 10-bit, validation), and joining
 // them with the source's streams: audio packets bit-identical, frame count, durations,
-// StereoMode / st3d read back by ffprobe, subtitles, chapters, metadata, awkward names.
+// StereoMode / st3d read back by ffprobe, the spherical video boxes of vr180 (MP4 sv3d,
+// Matroska Projection), subtitles, chapters, metadata, awkward names.
 #include <fstream>
 #include <opencv2/imgproc.hpp>
 #include <sstream>
@@ -9,6 +10,7 @@
 #include "media/encode_segment.hpp"
 #include "media/extract_frames.hpp"
 #include "media/join_segments.hpp"
+#include "media/mp4_spherical.hpp"
 #include "media/probe.hpp"
 #include "stereo/stereo_format.hpp"
 #include "media/video_codec.hpp"
@@ -212,6 +214,150 @@ TEST_CASE("segments -> final keeps every audio, subtitle, chapter and tag of the
   REQUIRE(crossed_mp4.warnings.size() == 2);  // the subtitle conversion, and this
   CHECK_THAT(crossed_mp4.warnings[0] + crossed_mp4.warnings[1], Catch::Contains("not tagged as 3D") &&
                                                                     Catch::Contains("hou, right-first"));
+  for (const auto& f : test::files_below(dir.path())) CHECK(f.filename().string().front() != '.');
+}
+
+namespace {
+
+std::string file_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The bytes of a 4-byte big-endian number.
+std::string be32(uint32_t v) {
+  return {char(v >> 24), char(v >> 16 & 0xff), char(v >> 8 & 0xff), char(v & 0xff)};
+}
+
+}  // namespace
+
+TEST_CASE("spherical video boxes: written into an MP4's video track, read back, replaced, refused at the front", "[e2e]") {
+  TempDir dir("s3d-media");
+  // Audio first, so the video is the second track; moov at the end (no +faststart).
+  const fs::path mp4 = dir / "clip.mp4";
+  ffmpeg({"-f", "lavfi", "-i", "testsrc2=s=128x64:r=25:d=1", "-f", "lavfi", "-i", "sine=f=440:d=1", "-map", "1:a",
+          "-map", "0:v", "-c:v", "libx264", "-preset", "veryfast", "-c:a", "aac", mp4.string()});
+  CHECK_FALSE(read_mp4_spherical(mp4).stereo);
+  CHECK_FALSE(read_mp4_spherical(mp4).equirect);
+  const stereo::EquirectBounds bounds{0, 0, 1u << 30, 1u << 30};
+  write_mp4_spherical(mp4, Mp4StereoMode::kLeftRight, bounds);
+  const auto read = read_mp4_spherical(mp4);
+  REQUIRE(read.stereo);
+  CHECK(*read.stereo == Mp4StereoMode::kLeftRight);
+  REQUIRE(read.equirect);
+  CHECK(*read.equirect == bounds);
+  CHECK(read.metadata_source == "s3d");
+  CHECK(read.yaw == 0);
+  CHECK(read.pitch == 0);
+  CHECK(read.roll == 0);
+  // What ffmpeg reads: side by side, equirectangular cropped by bounds ("tiled"), and every
+  // frame still decodes, the audio untouched.
+  CHECK(probe_value(mp4, "v:0", "stream_side_data=type") == "side by side");
+  CHECK(probe_value(mp4, "v:0", "stream_side_data=projection") == "tiled equirectangular");
+  CHECK(probe_value(mp4, "v:0", "stream=nb_read_frames", {"-count_frames"}) == "25");
+  CHECK(probe_value(mp4, "a:0", "stream=codec_name") == "aac");
+  // Written again: replaced, not doubled.
+  const auto size = fs::file_size(mp4);
+  write_mp4_spherical(mp4, Mp4StereoMode::kTopBottom, bounds);
+  CHECK(fs::file_size(mp4) == size);
+  CHECK(*read_mp4_spherical(mp4).stereo == Mp4StereoMode::kTopBottom);
+  CHECK(probe_value(mp4, "v:0", "stream_side_data=type") == "top and bottom");
+  // A moov before the media data would move every chunk offset: refused, the file unchanged.
+  const fs::path front = dir / "front.mp4";
+  ffmpeg({"-f", "lavfi", "-i", "testsrc2=s=64x32:r=25:d=1", "-c:v", "libx264", "-preset", "ultrafast", "-movflags",
+          "+faststart", front.string()});
+  const std::string before = file_bytes(front);
+  CHECK_THROWS_WITH(write_mp4_spherical(front, Mp4StereoMode::kLeftRight, bounds),
+                    Catch::Contains(front.string()) && Catch::Contains("not at the end"));
+  CHECK(file_bytes(front) == before);
+  CHECK_THROWS_WITH(read_mp4_spherical(dir / "none.mp4"), Catch::Contains("none.mp4"));
+}
+
+TEST_CASE("vr180, cross-eyed and rgbd joins: the tags VR, 3D and depth players read (MKV and MP4)", "[e2e]") {
+  TempDir dir("s3d-media");
+  const fs::path source = dir / "source.mkv";  // 2 s with sound; packed frames are 2:1 as vr180's are
+  ffmpeg({"-f", "lavfi", "-i", "testsrc2=s=128x64:r=25:d=2", "-f", "lavfi", "-i", "sine=f=440:d=2", "-c:v", "libx264",
+          "-preset", "ultrafast", "-c:a", "aac", source.string()});
+  const auto frames = extract_small(source, dir / "frames", "128:64");
+  std::vector<fs::path> segments;
+  for (const char* range : {"0:30", "30:"}) {
+    segments.push_back(dir / ("seg" + std::string(range).substr(0, 2) + ".mkv"));
+    auto o = fast_segment(frames, segments.back(), "25", range);
+    o.preset = "veryfast";  // with B-frames: the MP4 step keeps their timing
+    encode_segment(o);
+  }
+  JoinOptions j;
+  j.segments = segments;
+  j.source = source;
+  j.suffix = true;
+
+  // The reference: the same segments joined as plain hsbs.
+  j.out = dir / "flat.mkv";
+  const fs::path flat = join_segments(j).output;
+
+  j.stereo.layout = stereo::Layout::kVr180;
+  j.out = dir / "film.mkv";
+  const auto mkv_result = join_segments(j);
+  const fs::path mkv = dir / "film_180x180_3dh_LR.mkv";
+  CHECK(mkv_result.output == mkv);
+  CHECK(mkv_result.warnings.empty());
+  REQUIRE(fs::exists(mkv));
+  CHECK(probe_value(mkv, "v:0", "stream_tags=stereo_mode") == "left_right");
+  CHECK(probe_value(mkv, "v:0", "stream_side_data=projection") == "tiled equirectangular");
+  // The Matroska elements themselves (Matroska spec, Video/Projection): ProjectionType (0x7671)
+  // = 1, equirectangular; ProjectionPrivate (0x7672), 20 bytes: version and flags 0, then the
+  // bounds top, bottom, left, right as 0.32 fixed point.
+  const std::string bytes = file_bytes(mkv);
+  CHECK(bytes.find(std::string("\x76\x71\x81\x01", 4)) != std::string::npos);
+  CHECK(bytes.find(std::string("\x76\x72\x94", 3) + be32(0) + be32(0) + be32(0) + be32(1u << 30) + be32(1u << 30)) !=
+        std::string::npos);
+  CHECK(probe_value(mkv, "v:0", "stream=nb_read_frames", {"-count_frames"}) == "50");
+  CHECK(packets_md5(mkv, "0:a:0") == packets_md5(source, "0:a:0"));
+  CHECK(packets_md5(mkv, "0:v:0") == packets_md5(flat, "0:v:0"));  // the segments' packets
+  // The detour through an MP4 keeps the timing: the video starts where the plain join's does.
+  CHECK(std::abs(seconds_of(probe_value(mkv, "v:0", "stream=start_time")) -
+                 seconds_of(probe_value(flat, "v:0", "stream=start_time"))) < 0.002);
+
+  j.out = dir / "film.mp4";
+  const auto mp4_result = join_segments(j);
+  const fs::path mp4 = dir / "film_180x180_3dh_LR.mp4";
+  CHECK(mp4_result.output == mp4);
+  CHECK(mp4_result.warnings.empty());
+  const auto boxes = read_mp4_spherical(mp4);
+  REQUIRE(boxes.stereo);
+  CHECK(*boxes.stereo == Mp4StereoMode::kLeftRight);
+  REQUIRE(boxes.equirect);
+  CHECK(*boxes.equirect == *stereo::equirect_bounds(j.stereo));
+  CHECK(probe_value(mp4, "v:0", "stream_side_data=projection") == "tiled equirectangular");
+  CHECK(probe_value(mp4, "v:0", "stream=nb_read_frames", {"-count_frames"}) == "50");
+  CHECK(packets_md5(mp4, "0:a:0") == packets_md5(source, "0:a:0"));
+  CHECK(std::abs(seconds_of(probe_value(mp4, "v:0", "stream=start_time")) -
+                 seconds_of(probe_value(flat, "v:0", "stream=start_time"))) < 0.002);
+  // Deterministic like every join.
+  j.out = dir / "again.mp4";
+  CHECK(file_bytes(join_segments(j).output) == file_bytes(mp4));
+
+  // cross-eyed: Matroska says right eye first; MP4 cannot, so it stays untagged, and says why.
+  j.stereo.layout = stereo::Layout::kCrossEyed;
+  j.out = dir / "crossed.mkv";
+  const fs::path crossed = join_segments(j).output;
+  CHECK(crossed == dir / "crossed_RLF_Full_SBS.mkv");
+  CHECK(probe_value(crossed, "v:0", "stream_tags=stereo_mode") == "right_left");
+  j.out = dir / "crossed.mp4";
+  const auto crossed_mp4 = join_segments(j);
+  CHECK(probe_value(crossed_mp4.output, "v:0", "stream_side_data=type").empty());
+  REQUIRE(crossed_mp4.warnings.size() == 1);
+  CHECK_THAT(crossed_mp4.warnings[0], Catch::Contains("not tagged as 3D") && Catch::Contains("cross-eyed"));
+
+  // rgbd: one view and its depth, not a stereo pair: no tag, no suffix, no warning.
+  j.stereo.layout = stereo::Layout::kRgbd;
+  j.out = dir / "depth.mkv";
+  CHECK(join_segments(j).output == dir / "depth.mkv");
+  CHECK(probe_value(dir / "depth.mkv", "v:0", "stream_tags=stereo_mode").empty());
+  j.out = dir / "depth.mp4";
+  const auto rgbd_mp4 = join_segments(j);
+  CHECK(rgbd_mp4.warnings.empty());
+  CHECK(probe_value(dir / "depth.mp4", "v:0", "stream_side_data=type").empty());
   for (const auto& f : test::files_below(dir.path())) CHECK(f.filename().string().front() != '.');
 }
 

@@ -1,5 +1,6 @@
 // s3d-parallax: geometry against hand-built scenes, depth input handling, the stage's
-// validation/resume behaviour and one end-to-end run of the binary.
+// validation/resume behaviour, packed outputs (squeezed, vr180, colour + depth) and the binary
+// end to end.
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <opencv2/imgcodecs.hpp>
@@ -8,11 +9,13 @@
 #include "core/errors.hpp"
 #include "core/frame_store.hpp"
 #include "parallax/article_methods.hpp"
+#include "parallax/auto_convergence.hpp"
 #include "parallax/depth_input.hpp"
 #include "parallax/forward_warp.hpp"
 #include "pack/pack_pair.hpp"
 #include "parallax/packed_views.hpp"
 #include "parallax/parallax_frames.hpp"
+#include "parallax/rgbd_view.hpp"
 #include "imageio/image_file.hpp"
 #include "parallax/synthesize_views.hpp"
 #include "support/image_compare.hpp"
@@ -375,6 +378,34 @@ TEST_CASE("s3d-parallax binary end to end", "[e2e]") {
   CHECK(usage.exit_code == 2);
   CHECK(usage.err.find("--method") != std::string::npos);
 
+  // Colour + depth as a frame stream on stdout: the header, then frame | depth for each frame.
+  const auto rgbd = test::run_tool("s3d-parallax", {"--frames", scene.frames.string(), "--depth", scene.depth.string(),
+                                                    "--out", "-", "--pack", "rgbd"});
+  INFO(rgbd.err);
+  REQUIRE(rgbd.exit_code == 0);
+  CHECK_THAT(rgbd.err, Catch::Contains("2 frames packed as colour + depth (rgbd) to stdout"));
+  const std::string header = "s3d-frames 1 bgr24 96x32 first=0 count=2\n";
+  REQUIRE(rgbd.out.size() == header.size() + 2 * 96 * 32 * 3);
+  CHECK(rgbd.out.substr(0, header.size()) == header);
+  const cv::Mat second(32, 96, CV_8UC3, const_cast<char*>(rgbd.out.data() + header.size() + 96 * 32 * 3));
+  S3D_CHECK_IMAGES_MATCH(read_image(frame_path(scene.frames, 1, ".png")), second(cv::Rect(0, 0, 48, 32)), test::kExact);
+  // The depth as stored (16-bit) as gray: round(255 v / 65535).
+  const cv::Mat stored = cv::imread(frame_path(scene.depth, 1, ".png").string(), cv::IMREAD_UNCHANGED);
+  REQUIRE(stored.type() == CV_16UC1);
+  for (const cv::Point at : {cv::Point(0, 0), cv::Point(14, 12)}) {
+    INFO("depth pixel (" << at.x << ", " << at.y << ") = " << stored.at<uint16_t>(at));
+    const auto gray = static_cast<uchar>(std::lround(255.0 * stored.at<uint16_t>(at) / 65535.0));
+    CHECK(second.at<cv::Vec3b>(at.y, 48 + at.x) == cv::Vec3b::all(gray));
+  }
+  CHECK(second.at<cv::Vec3b>(12, 48 + 14)[0] > second.at<cv::Vec3b>(0, 48)[0]);  // the near square is lighter
+  const auto no_pad = test::run_tool("s3d-parallax", {"--frames", scene.frames.string(), "--depth", scene.depth.string(),
+                                                      "--out", "-", "--pack", "vr180", "--pad", "64x64"});
+  CHECK(no_pad.exit_code == 2);
+  CHECK_THAT(no_pad.err, Catch::Contains("--pad: --pack vr180 takes no canvas"));
+  const auto help = test::run_tool("s3d-parallax", {"--help"});
+  for (const char* format : {"cross-eyed", "vr180", "rgbd", "half-rgbd", "--vr-fov", "--vr-size"})
+    CHECK_THAT(help.out, Catch::Contains(format));
+
   fs::remove(frame_path(scene.depth, 1, ".png"));
   const auto missing = test::run_tool("s3d-parallax", {"--frames", scene.frames.string(), "--depth", scene.depth.string(),
                                                        "--out", (scene.dir / "out2").string()});
@@ -490,6 +521,124 @@ TEST_CASE("packed output, squeezed before: each eye warped at its packed size", 
                          test::kExact);
 }
 
+namespace {
+
+// The depth picture depth players read, worked out pixel by pixel: gray round(255 d) in every
+// channel, near (1) = white.
+cv::Mat gray_of(const cv::Mat& depth) {
+  cv::Mat out(depth.size(), CV_8UC3);
+  for (int y = 0; y < depth.rows; ++y)
+    for (int x = 0; x < depth.cols; ++x)
+      out.at<cv::Vec3b>(y, x) = cv::Vec3b::all(static_cast<uchar>(std::lround(255.0 * depth.at<float>(y, x))));
+  return out;
+}
+
+// Each output pixel the mean of the two it covers along x (half up), as test_pack's reference.
+cv::Mat halve_x(const cv::Mat& src) {
+  cv::Mat out(src.rows, src.cols / 2, CV_8UC3);
+  for (int y = 0; y < out.rows; ++y)
+    for (int x = 0; x < out.cols; ++x)
+      for (int c = 0; c < 3; ++c)
+        out.at<cv::Vec3b>(y, x)[c] =
+            static_cast<uchar>((src.at<cv::Vec3b>(y, 2 * x)[c] + src.at<cv::Vec3b>(y, 2 * x + 1)[c] + 1) / 2);
+  return out;
+}
+
+// The depth s3d-parallax reads for `picture`: the test's map resized to it (packed_of's loader).
+cv::Mat depth_for(const cv::Mat& depth, cv::Size picture) {
+  cv::Mat d;
+  cv::resize(depth, d, picture, 0, 0, picture == depth.size() ? cv::INTER_NEAREST : cv::INTER_LINEAR);
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("rgbd: the frame on the left as it is, its depth on the right, gray, near = white", "[unit]") {
+  const cv::Mat frame = texture(96, 40, 6), depth = scene_depth(96, 40);
+  const PackedOutput o = packed_as(stereo::Layout::kRgbd, Squeeze::kBefore);
+  CHECK(packed_frame_size(o, frame.size()) == cv::Size(192, 40));
+  const cv::Mat packed = packed_of(frame, depth, params(6, 0.2f, Eyes::kBoth), o);
+  REQUIRE(packed.size() == cv::Size(192, 40));
+  S3D_CHECK_IMAGES_MATCH(frame, packed(cv::Rect(0, 0, 96, 40)), test::kExact);
+  // 1 level: OpenCV rounds exact halves to even, the reference up.
+  S3D_CHECK_IMAGES_MATCH(gray_of(depth), packed(cv::Rect(96, 0, 96, 40)), test::kRounding8);
+  CHECK(packed.at<cv::Vec3b>(20, 96 + 48) == cv::Vec3b::all(230));  // the near square (0.9): almost white
+  CHECK(packed.at<cv::Vec3b>(0, 96) == cv::Vec3b::all(26));         // the far left edge (0.1)
+  // Nothing is warped: the parallax does not change it.
+  S3D_CHECK_IMAGES_MATCH(packed, packed_of(frame, depth, params(0, 0, Eyes::kBoth), o), test::kExact);
+}
+
+TEST_CASE("half-rgbd: frame and depth each squeezed to half width, the depth rendered at the half's size", "[unit]") {
+  const cv::Mat frame = texture(96, 40, 7), depth = scene_depth(96, 40);
+  const auto p = params(6, 0.2f, Eyes::kBoth);
+  const cv::Mat before = packed_of(frame, depth, p, packed_as(stereo::Layout::kHalfRgbd, Squeeze::kBefore));
+  REQUIRE(before.size() == cv::Size(96, 40));
+  // 1 level: the reference averages pairs rounding half up, the squeeze may round the other way.
+  S3D_CHECK_IMAGES_MATCH(halve_x(frame), before(cv::Rect(0, 0, 48, 40)), test::kRounding8);
+  // --squeeze before: the depth is read at the half's size, as the squeezed eyes of hsbs are.
+  S3D_CHECK_IMAGES_MATCH(gray_of(depth_for(depth, {48, 40})), before(cv::Rect(48, 0, 48, 40)), test::kRounding8);
+  // --squeeze after: read at the frame's size, then squeezed like the colour.
+  const cv::Mat after = packed_of(frame, depth, p, packed_as(stereo::Layout::kHalfRgbd, Squeeze::kAfter));
+  S3D_CHECK_IMAGES_MATCH(halve_x(frame), after(cv::Rect(0, 0, 48, 40)), test::kRounding8);
+  S3D_CHECK_IMAGES_MATCH(halve_x(gray_of(depth)), after(cv::Rect(48, 0, 48, 40)), test::kRounding8);
+  // An odd width gives the depth the extra column, as hsbs gives it to the second eye.
+  const cv::Mat odd = packed_of(texture(95, 40, 8), scene_depth(95, 40), p,
+                                packed_as(stereo::Layout::kHalfRgbd, Squeeze::kBefore));
+  CHECK(odd.size() == cv::Size(95, 40));
+}
+
+TEST_CASE("rgbd: black bars are black (farthest, flat) in the depth with --keep-bars auto", "[unit]") {
+  cv::Mat frame(40, 96, CV_8UC3);
+  cv::randu(frame, 40, 255);
+  frame.colRange(0, 10).setTo(0);
+  frame.colRange(86, 96).setTo(0);
+  const cv::Mat depth = flat_depth(96, 40, 0.8f);  // a network's depth covers the bars too
+  auto p = params(6, 0.2f, Eyes::kBoth);
+  const PackedOutput o = packed_as(stereo::Layout::kRgbd, Squeeze::kBefore);
+  const cv::Mat kept = packed_of(frame, depth, p, o);
+  CHECK(cv::countNonZero(kept(cv::Rect(96, 0, 10, 40)).reshape(1)) == 0);
+  CHECK(cv::countNonZero(kept(cv::Rect(182, 0, 10, 40)).reshape(1)) == 0);
+  CHECK(kept.at<cv::Vec3b>(20, 96 + 48) == cv::Vec3b::all(204));  // 0.8 * 255
+  p.keep_bars = KeepBars::kOff;
+  const cv::Mat plain = packed_of(frame, depth, p, o);
+  CHECK(plain.at<cv::Vec3b>(20, 96 + 2) == cv::Vec3b::all(204));
+}
+
+TEST_CASE("rgbd with --pad: frame and depth each centred on a black canvas", "[unit]") {
+  const cv::Mat frame = texture(96, 40, 9), depth = scene_depth(96, 40);
+  PackedOutput o = packed_as(stereo::Layout::kRgbd, Squeeze::kBefore);
+  o.pad = cv::Size(100, 44);
+  const cv::Mat packed = packed_of(frame, depth, params(6, 0.2f, Eyes::kBoth), o);
+  REQUIRE(packed.size() == cv::Size(200, 44));
+  S3D_CHECK_IMAGES_MATCH(frame, packed(cv::Rect(2, 2, 96, 40)), test::kExact);
+  S3D_CHECK_IMAGES_MATCH(gray_of(depth), packed(cv::Rect(102, 2, 96, 40)), test::kRounding8);
+  CHECK(cv::countNonZero(packed(cv::Rect(0, 0, 200, 2)).reshape(1)) == 0);
+  CHECK(cv::countNonZero(packed(cv::Rect(100, 0, 2, 44)).reshape(1)) == 0);
+}
+
+TEST_CASE("vr180 and cross-eyed from s3d-parallax: exactly its eyes packed as s3d-pack packs them", "[unit]") {
+  const cv::Mat frame = texture(96, 40, 10), depth = scene_depth(96, 40);
+  const auto p = params(6, 0.2f, Eyes::kBoth);
+  const StereoViews views = synthesize_views(frame, depth, p);
+  PackedOutput vr = packed_as(stereo::Layout::kVr180, Squeeze::kBefore);
+  vr.vr.fov = 100;
+  CHECK_FALSE(squeezes_first(vr, frame.size()));
+  CHECK(packed_frame_size(vr, frame.size()) == cv::Size(2 * pack::equirect_eye_size(vr.vr, frame.size()),
+                                                         pack::equirect_eye_size(vr.vr, frame.size())));
+  S3D_CHECK_IMAGES_MATCH(pack::pack_pair(views.left, views.right, vr.stereo, vr.vr), packed_of(frame, depth, p, vr),
+                         test::kExact);
+  const PackedOutput crossed = packed_as(stereo::Layout::kCrossEyed, Squeeze::kBefore);
+  const cv::Mat c = packed_of(frame, depth, p, crossed);
+  S3D_CHECK_IMAGES_MATCH(views.right, c(cv::Rect(0, 0, 96, 40)), test::kExact);
+  S3D_CHECK_IMAGES_MATCH(views.left, c(cv::Rect(96, 0, 96, 40)), test::kExact);
+  // --pad has no meaning on the sphere, and the fixed-order layouts take no --order.
+  vr.pad = cv::Size(100, 50);
+  CHECK_THROWS_WITH(vr.check(), Catch::StartsWith("--pad: --pack vr180 takes no canvas"));
+  PackedOutput half = packed_as(stereo::Layout::kHalfRgbd, Squeeze::kBefore);
+  half.stereo.order = stereo::EyeOrder::kRightFirst;
+  CHECK_THROWS_WITH(half.check(), Catch::StartsWith("--order right-first: --pack half-rgbd"));
+}
+
 TEST_CASE("black bars: letterbox, pillarbox and windowbox are found, a dark picture or a fade is not bars", "[unit]") {
   cv::Mat frame(180, 320, CV_8UC3);
   cv::randu(frame, 40, 255);
@@ -535,6 +684,7 @@ TEST_CASE("black bars stay at screen depth and unwarped in both eyes (--keep-bar
   const cv::Mat depth(frame.size(), CV_32FC1, cv::Scalar(0.9));
   SynthesisParams params;
   params.parallax = 15;
+  params.convergence = 0;  // (auto would put the uniform depth on the screen: no shift)
   for (Method method : {Method::kForward, Method::kRemap, Method::kShift}) {
     INFO("method " << method_names().name(method));
     params.method = method;
@@ -564,6 +714,7 @@ TEST_CASE("the forward warp fills the frame's outer edges with picture, not stre
   const cv::Mat depth(frame.size(), CV_32FC1, cv::Scalar(0.9));
   SynthesisParams params;
   params.parallax = 15;
+  params.convergence = 0;  // (auto would put the uniform depth on the screen: no shift)
   const auto distinct_columns = [](const cv::Mat& band) {
     // How many of the band's columns differ from the outermost one somewhere.
     int distinct = 0;
@@ -581,4 +732,55 @@ TEST_CASE("the forward warp fills the frame's outer edges with picture, not stre
     cv::flip(views.left.colRange(15, 27), mirrored, 1);
     S3D_CHECK_IMAGES_MATCH(mirrored, left_band, test::kExact);
   }
+}
+
+TEST_CASE("auto convergence: the far 10 % of the picture behind the screen, bars left out", "[unit]") {
+  // A ramp 0..1 across 400 columns: the 10th percentile is 0.1. Tolerance 0.005: every other
+  // pixel is counted, on 1024 levels.
+  cv::Mat ramp(100, 400, CV_32FC1);
+  for (int x = 0; x < ramp.cols; ++x) ramp.col(x).setTo((x + 0.5f) / ramp.cols);
+  CHECK(auto_convergence(ramp, FrameBars{}) == Approx(0.1).margin(0.005));
+  // Pillarbox bars (their depth 0, as a network gives black) are not picture: left out, the
+  // percentile is the picture's — columns 100..399 hold 0.25..1, their 10th percentile 0.325.
+  cv::Mat barred = ramp.clone();
+  barred.colRange(0, 100).setTo(0);
+  FrameBars bars;
+  bars.left = 100;
+  CHECK(auto_convergence(barred, bars) == Approx(0.325).margin(0.005));
+  CHECK(auto_convergence(barred, FrameBars{}) == Approx(0.0).margin(0.005));  // with the bars: 25 % at 0
+  // A picture of two depths: the far one (70 %) is the screen plane.
+  cv::Mat two(100, 400, CV_32FC1, cv::Scalar(0.3));
+  two.colRange(280, 400).setTo(0.8);
+  CHECK(auto_convergence(two, FrameBars{}) == Approx(0.3).margin(0.005));
+}
+
+TEST_CASE("auto convergence (the default) keeps the far background on the screen, the near object in front", "[unit]") {
+  // Background at depth 0.3 over 70 % of the frame, a near block at 0.8: with auto the
+  // background stays put in both eyes and the block moves by 15 * (0.8 - 0.3) = 7.5 px per
+  // eye; with --convergence 0 everything moves (the background by 4.5 px).
+  cv::Mat frame(120, 400, CV_8UC3);
+  cv::randu(frame, 0, 255);
+  cv::Mat depth(frame.size(), CV_32FC1, cv::Scalar(0.3));
+  depth(cv::Rect(200, 0, 120, 120)).setTo(0.8);
+  SynthesisParams params;
+  params.parallax = 15;
+  params.keep_bars = KeepBars::kOff;
+  REQUIRE_FALSE(params.convergence);  // auto is the default
+  const StereoViews views = synthesize_views(frame, depth, params);
+  const cv::Rect background(40, 0, 100, 120);  // far from the block and the frame's edges
+  S3D_CHECK_IMAGES_MATCH(frame(background), views.left(background), test::kExact);
+  S3D_CHECK_IMAGES_MATCH(frame(background), views.right(background), test::kExact);
+  // The block's middle moved 7.5 px to the right in the left eye: the best whole-pixel match
+  // of the source's block in the view is 7 or 8 px to the right.
+  const cv::Rect inner(230, 10, 60, 100);
+  int best = -1;
+  double best_error = 0;
+  for (int k = 0; k <= 15; ++k) {
+    const double error = cv::norm(views.left(inner + cv::Point(k, 0)), frame(inner), cv::NORM_L1);
+    if (best < 0 || error < best_error) best = k, best_error = error;
+  }
+  CHECK((best == 7 || best == 8));
+  params.convergence = 0;
+  const StereoViews all_front = synthesize_views(frame, depth, params);
+  CHECK(cv::norm(frame(background), all_front.left(background), cv::NORM_INF) > 0);
 }

@@ -46,7 +46,9 @@ std::string slurp(const fs::path& p) {
 
 test::RunResult run_parallax(const fs::path& work, const std::string& out, const std::vector<std::string>& extra) {
   std::vector<std::string> args = {"--frames", (work / "frames").string(), "--depth", (work / "depth").string(),
-                                   "--out", (work / out).string(), "--quiet"};
+                                   "--out", (work / out).string(), "--quiet",
+                                   // Middlebury's and the article's geometry: depth 0 (infinity) stays put.
+                                   "--convergence", "0"};
   args.insert(args.end(), extra.begin(), extra.end());
   auto r = test::run_tool("s3d-parallax", args);
   INFO(r.err);

@@ -16,6 +16,8 @@
 #include <map>
 #include <set>
 #include <random>
+#include <regex>
+#include <sstream>
 #include <thread>
 
 #include "support/pipeline_helpers.hpp"
@@ -68,6 +70,67 @@ TEST_CASE("pipeline converts a clip with audio, and a parallax-only change keeps
   REQUIRE(crossed.exit_code == 0);
   CHECK(probe(out, "v", "stream_tags=stereo_mode") == "right_left\n");
   CHECK(depth_identity(work) == depth_before);
+}
+
+namespace {
+
+// Every kept depth file (field PNG and JSON sidecar of each frame) by file name, whatever
+// the chunk folder it is in.
+std::map<std::string, std::string> kept_depth(const fs::path& work) {
+  std::map<std::string, std::string> out;
+  for (const auto& path : s3d::test::files_below(work / "depth")) {
+    const std::string ext = path.extension().string();
+    if (ext != ".png" && ext != ".json") continue;
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    REQUIRE(out.emplace(path.filename().string(), bytes.str()).second);  // each frame kept once
+  }
+  return out;
+}
+
+double json_number(const std::string& text, const std::string& key) {
+  std::smatch m;
+  REQUIRE(std::regex_search(text, m, std::regex("\"" + key + "\": *(-?[0-9.eE+-]+)")));
+  return std::stod(m[1]);
+}
+
+}  // namespace
+
+TEST_CASE("pipeline: CHUNK=20 gives the normalized depth of one chunk and no seam at its boundaries", "[pipeline]") {
+  TempDir dir("s3d-pipeline-seams");
+  const fs::path clip = make_clip(dir.path());
+  auto chunked = run_program("make", make_args(clip, dir / "a.mkv", dir / "work-20", {"CHUNK=20", "-j2"}));
+  INFO(chunked.err);
+  REQUIRE(chunked.exit_code == 0);
+  auto whole = run_program("make", make_args(clip, dir / "b.mkv", dir / "work-all", {"CHUNK=1000"}));
+  INFO(whole.err);
+  REQUIRE(whole.exit_code == 0);
+  const auto a = kept_depth(dir / "work-20"), b = kept_depth(dir / "work-all");
+  REQUIRE(a.size() == 2 * kFrames);
+  REQUIRE(b.size() == a.size());
+  for (const auto& [name, bytes] : b) {
+    INFO(name);
+    CHECK((a.at(name) == bytes));  // identical normalized depth: field and mapping
+  }
+  // The mapping's change from one frame to the next (fraction of its width): at the chunk
+  // boundaries (frames 20, 40, ...) no larger than anywhere within the chunks.
+  double at_boundary = 0, within = 0;
+  double lo0 = 0, hi0 = 0;
+  for (int i = 0; i < kFrames; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "%06d.json", i);
+    const std::string& json = a.at(name);
+    const double lo = json_number(json, "lo"), hi = json_number(json, "hi");
+    if (i > 0) {
+      const double change = (std::abs(lo - lo0) + std::abs(hi - hi0)) / (hi0 - lo0);
+      (i % 20 == 0 ? at_boundary : within) = std::max(i % 20 == 0 ? at_boundary : within, change);
+    }
+    lo0 = lo, hi0 = hi;
+  }
+  INFO("largest change of the mapping: at boundaries " << at_boundary << ", within chunks " << within);
+  CHECK(within > 0);  // the clip does move the range
+  CHECK(at_boundary <= within);
 }
 
 TEST_CASE("pipeline killed at random moments and re-run gives the uninterrupted result", "[pipeline]") {

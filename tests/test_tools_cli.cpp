@@ -2,6 +2,7 @@
 // structs, untouched options keep the structs' defaults, and bad command lines are usage
 // errors that name the option (with its range). Each tool is also run once as a binary
 // elsewhere (test_pack, test_parallax, test_depth_tool, test_media_*).
+#include <functional>
 #include <sstream>
 
 #include "cli/command_line.hpp"
@@ -100,6 +101,12 @@ TEST_CASE("s3d-parallax: geometry options land in the nested synthesis and shapi
   REQUIRE(c);
   CHECK(c->options.synthesis.parallax == 7.5f);
   CHECK(c->options.synthesis.convergence == 0.25f);
+  const auto defaults = parse_parallax_command({"--frames", "f", "--depth", "d", "--out", "o"}, out);
+  REQUIRE(defaults);
+  CHECK_FALSE(defaults->options.synthesis.convergence);  // auto
+  const auto automatic = parse_parallax_command({"--frames", "f", "--depth", "d", "--out", "o", "--convergence", "auto"}, out);
+  REQUIRE(automatic);
+  CHECK_FALSE(automatic->options.synthesis.convergence);
   CHECK(c->options.synthesis.method == parallax::Method::kRemap);
   CHECK(c->options.synthesis.synthesize == parallax::Eyes::kRight);
   CHECK(c->options.synthesis.interpolation == 2 /* cv::INTER_CUBIC */);
@@ -116,7 +123,8 @@ TEST_CASE("s3d-parallax: geometry options land in the nested synthesis and shapi
            {"--parallax", "", "--parallax: expected a number, got ''"},
            {"--parallax", "1e999", "--parallax: expected a number, got '1e999' (out of range)"},
            {"--parallax", "2000", "--parallax: expected 0..1000, got 2000"},
-           {"--convergence", "-0.5", "--convergence: expected 0..1, got -0.5"},
+           {"--convergence", "-0.5", "--convergence: expected auto or 0..1, got -0.5"},
+           {"--convergence", "far", "--convergence: expected a number, got 'far'"},
            {"--method", "warp", "--method: expected forward, remap or shift, got 'warp'"},
            {"--png-compression", "10", "--png-compression: expected 0..9, got 10"},
        }) {
@@ -188,16 +196,16 @@ TEST_CASE("s3d-encode: --segments takes names with commas and spaces, and the mo
 TEST_CASE("s3d-depth: stage, model and network options, and --write-random-checkpoint needs only --out", "[unit]") {
   std::ostringstream out;
   const auto c = parse_depth_command({"--frames", "f", "--out", "d", "--model", "heuristic", "--normalize", "global",
-                                      "--batch", "4", "--ema-alpha", "0.1", "--threads", "2"},
+                                      "--batch", "4", "--window", "24", "--threads", "2"},
                                      out);
   REQUIRE(c);
   CHECK(c->model.model == "heuristic");
   CHECK(c->stage.normalize == depth_stage::Normalize::kGlobal);
   CHECK(c->stage.batch == 4);
-  CHECK(c->stage.ema_alpha == 0.1);
+  CHECK(c->stage.window == 24);
   CHECK(c->stage.scene_cut_threshold == depth_stage::DepthStageOptions().scene_cut_threshold);
-  CHECK(usage_error([&] { parse_depth_command({"--frames", "f", "--out", "d", "--ema-alpha", "0"}, out); }) ==
-        "--ema-alpha: expected (0, 1], got 0");
+  CHECK(usage_error([&] { parse_depth_command({"--frames", "f", "--out", "d", "--window", "0"}, out); }) ==
+        "--window: expected 1..1000, got 0");
   CHECK_THAT(usage_error([&] { parse_depth_command({"--frames", "f", "--out", "f"}, out); }), Catch::Contains("must differ"));
 #if S3D_HAVE_DAV2
   const auto g = parse_depth_command({"--frames", "f", "--out", "d", "--device", "cpu", "--input-size", "252"}, out);
@@ -220,4 +228,75 @@ TEST_CASE("s3d-depth: stage, model and network options, and --write-random-check
   std::ostringstream version;
   CHECK_FALSE(parse_depth_command({"--version"}, version));
   CHECK_THAT(version.str(), Catch::Contains(depth_build_note()));
+}
+
+TEST_CASE("every tool's --help ends with exactly one example command", "[unit]") {
+  using Parse = std::function<bool(const std::vector<std::string>&, std::ostream&)>;
+  const std::vector<std::pair<std::string, Parse>> tools = {
+      {"s3d-extract", [](const auto& a, auto& o) { return bool(parse_extract_command(a, o)); }},
+      {"s3d-depth", [](const auto& a, auto& o) { return bool(parse_depth_command(a, o)); }},
+      {"s3d-parallax", [](const auto& a, auto& o) { return bool(parse_parallax_command(a, o)); }},
+      {"s3d-pack", [](const auto& a, auto& o) { return bool(parse_pack_command(a, o)); }},
+      {"s3d-encode", [](const auto& a, auto& o) { return bool(parse_encode_command(a, o)); }},
+  };
+  for (const auto& [tool, parse] : tools) {
+    INFO(tool);
+    std::ostringstream help;
+    CHECK_FALSE(parse({"--help"}, help));
+    const std::string text = help.str();
+    const auto at = text.find("\nExample:\n  " + tool + " ");
+    REQUIRE(at != std::string::npos);
+    CHECK(text.find("Example") == text.rfind("Example"));  // one, and no "Examples:"
+    // The example is the last line: one command, no second line, no pipe into another tool.
+    const std::string example = text.substr(at + std::string("\nExample:\n  ").size());
+    REQUIRE(!example.empty());
+    CHECK(example.back() == '\n');
+    CHECK(example.find('\n') == example.size() - 1);
+    CHECK(example.find('|') == std::string::npos);
+  }
+}
+
+TEST_CASE("the VR and depth formats: options land in the structs, impossible combinations are usage errors", "[unit]") {
+  std::ostringstream out;
+  const auto vr = parse_pack_command({"--left", "l", "--right", "r", "--out", "o", "--format", "vr180", "--vr-fov",
+                                      "100", "--vr-size", "2048"},
+                                     out);
+  REQUIRE(vr);
+  CHECK(vr->options.stereo.layout == stereo::Layout::kVr180);
+  CHECK(vr->options.vr.fov == 100);
+  CHECK(vr->options.vr.eye_size == 2048);
+  CHECK(parse_pack_command({"--left", "l", "--right", "r", "--out", "o", "--format", "cross-eyed"}, out)
+            ->options.stereo.layout == stereo::Layout::kCrossEyed);
+  CHECK(usage_error([&] { parse_pack_command({"--left", "l", "--right", "r", "--out", "o", "--vr-fov", "200"}, out); }) ==
+        "--vr-fov: expected 10..170, got 200");
+  CHECK(usage_error([&] {
+          parse_pack_command({"--left", "l", "--right", "r", "--out", "o", "--format", "cross-eyed", "--order",
+                              "right-first"},
+                             out);
+        }).rfind("--order right-first: --format cross-eyed has a fixed eye order", 0) == 0);
+  CHECK_THAT(usage_error([&] { parse_pack_command({"--left", "l", "--right", "r", "--out", "o", "--format", "rgbd"}, out); }),
+             Catch::StartsWith("--format rgbd: colour + depth is made where the depth is: s3d-parallax"));
+
+  const auto rgbd = parse_parallax_command({"--frames", "-", "--depth", "d", "--out", "-", "--pack", "half-rgbd"}, out);
+  REQUIRE(rgbd);
+  CHECK(rgbd->packing.stereo.layout == stereo::Layout::kHalfRgbd);
+  const auto sphere = parse_parallax_command({"--frames", "-", "--depth", "d", "--out", "-", "--pack", "vr180",
+                                              "--vr-fov", "75"},
+                                             out);
+  REQUIRE(sphere);
+  CHECK(sphere->packing.vr.fov == 75);
+  CHECK(usage_error([&] {
+          parse_parallax_command({"--frames", "-", "--depth", "d", "--out", "-", "--pack", "vr180", "--vr-size", "9000"},
+                                 out);
+        }) == "--vr-size: expected 0..8192, got 9000");
+  CHECK_THAT(usage_error([&] {
+               parse_parallax_command({"--frames", "-", "--depth", "d", "--out", "-", "--pack", "vr180", "--pad", "64x64"},
+                                      out);
+             }),
+             Catch::StartsWith("--pad: --pack vr180 takes no canvas"));
+  const auto join = parse_encode_command({"--segments", "a.mkv", "--source", "f.mkv", "--out", "o.mkv", "--layout",
+                                          "vr180"},
+                                         out);
+  REQUIRE(join);
+  CHECK(join->joining.stereo.layout == stereo::Layout::kVr180);
 }

@@ -12,13 +12,31 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-std::string frame_summary(int64_t written, const std::string& done_what, int64_t skipped, double seconds) {
-  char buf[256];
-  int n = std::snprintf(buf, sizeof buf, "%lld frames %s, %lld already present, %.2f s", static_cast<long long>(written),
-                        done_what.c_str(), static_cast<long long>(skipped), seconds);
-  if (written > 0 && n > 0 && n < static_cast<int>(sizeof buf))
-    std::snprintf(buf + n, sizeof buf - n, " (%.1f fps)", written / std::max(seconds, 1e-9));
+std::string significant(double value, int digits) {
+  if (!std::isfinite(value)) return "?";
+  const double magnitude = value > 0 ? std::floor(std::log10(value)) : 0;
+  const int decimals = std::clamp(digits - 1 - static_cast<int>(magnitude), 0, 9);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
   return buf;
+}
+
+std::string frame_rate_text(int64_t frames, double seconds) {
+  if (frames <= 0) return "";
+  const double s = std::max(seconds, 1e-9);
+  return significant(frames / s, 3) + " fps, " + significant(s / frames, 3) + " s/frame";
+}
+
+std::string timing_text(int64_t frames, double seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", seconds);
+  const std::string rate = frame_rate_text(frames, seconds);
+  return rate.empty() ? std::string(buf) : std::string(buf) + " (" + rate + ")";
+}
+
+std::string frame_summary(int64_t written, const std::string& done_what, int64_t skipped, double seconds) {
+  return std::to_string(written) + " frames " + done_what + ", " + std::to_string(skipped) + " already present, " +
+         timing_text(written, seconds);
 }
 
 StderrProgress::StderrProgress(std::string tool, bool quiet, std::string unit, double max_per_second)
@@ -77,9 +95,9 @@ void StderrProgress::update(int64_t done, int64_t total) {
   const double elapsed = seconds_since(start_);
   const double rate = elapsed > 0 ? done / elapsed : 0;
   const double eta = rate > 0 ? (total - done) / rate : NAN;
-  std::fprintf(stderr, "\r%s: %lld/%lld %s  %.1f %s/s  ETA %s\033[K", tool_.c_str(), static_cast<long long>(done),
-               static_cast<long long>(total), unit_.c_str(), rate, unit_ == "frames" ? "f" : unit_.c_str(),
-               format_duration(eta).c_str());
+  const std::string rate_unit = unit_ == "frames" ? "fps" : unit_ + "/s";
+  std::fprintf(stderr, "\r%s: %lld/%lld %s  %.1f %s  ETA %s\033[K", tool_.c_str(), static_cast<long long>(done),
+               static_cast<long long>(total), unit_.c_str(), rate, rate_unit.c_str(), format_duration(eta).c_str());
   std::fflush(stderr);
   printed_ = true;
 }

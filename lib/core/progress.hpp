@@ -27,7 +27,8 @@ class StderrProgress {
   StderrProgress(std::string tool, bool quiet, std::string unit = "frames", double max_per_second = 4);
 
   void update(int64_t done, int64_t total);
-  // Prints the summary line, e.g. "s3d-pack: 100 frames written, 20 already present, 3.1 s (32.2 fps)".
+  // Prints the summary line, e.g. "s3d-pack: 100 frames packed (hsbs, left-first), 20 already
+  // present, 3.10 s (32.3 fps, 0.0310 s/frame)".
   void finish(const std::string& summary);
   // A callback bound to this object (keep the object alive while it is used).
   ProgressFn callback();
@@ -46,8 +47,17 @@ class StderrProgress {
   std::mutex mutex_;
 };
 
+// The units every tool's summary line uses: throughput in fps and time per frame in s/frame,
+// each to 3 significant digits: "32.3 fps, 0.0310 s/frame"; "" for no frames.
+std::string frame_rate_text(int64_t frames, double seconds);
+// "3.10 s (32.3 fps, 0.0310 s/frame)"; "3.10 s" for no frames.
+std::string timing_text(int64_t frames, double seconds);
+// `value` to `digits` significant digits in fixed notation (32.3, 0.0310, 1234).
+std::string significant(double value, int digits);
+
 // The closing line of a frame stage, e.g.
-// "100 frames packed (hsbs), 20 already present, 3.10 s (32.3 fps)"; no rate when none was written.
+// "100 frames packed (hsbs, left-first), 20 already present, 3.10 s (32.3 fps, 0.0310 s/frame)";
+// no rate when none was written.
 std::string frame_summary(int64_t written, const std::string& done_what, int64_t skipped, double seconds);
 
 // Seconds since `start` as a double.

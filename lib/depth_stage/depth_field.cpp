@@ -81,9 +81,13 @@ void quantize_plane(const cv::Mat& plane, const DepthRange& r, cv::Mat dst) {
   plane.convertTo(dst, CV_16U, scale, -r.lo * scale);
 }
 
+// In double, then rounded once to float: the stored ends decode to exactly lo and hi (float
+// values themselves, as plane_range found them), so re-encoding a decoded field gives the
+// same ranges and bytes.
 cv::Mat dequantize_plane(const cv::Mat& stored, const DepthRange& r) {
-  cv::Mat plane;
-  stored.convertTo(plane, CV_32F, (r.hi - r.lo) / 65535.0, r.lo);
+  cv::Mat exact, plane;
+  stored.convertTo(exact, CV_64F, (r.hi - r.lo) / 65535.0, r.lo);
+  exact.convertTo(plane, CV_32F);
   return plane;
 }
 

@@ -25,13 +25,13 @@ constexpr int kMaxBatch = 256;
 // A frame read from the source, on its way through the stage.
 struct Item {
   int64_t index = 0;
+  int64_t position = 0;          // in the source's frame order (adjacency, not index arithmetic)
   cv::Mat frame;
   cv::Mat thumbnail;             // the frame at half size (area average): cheap stand-in for small copies
   cv::Mat signature;
-  bool todo = false;            // its depth is to be made (else it only passes through: a reference or tee)
-  bool stretch_start = false;   // todo, and the frame before it was not
-  bool first_of_source = false; // no frame before it: no scene-cut reference
-  std::optional<DepthRange> previous_mapping;  // stretch start: the done predecessor's mapping (EMA continuation)
+  bool todo = false;             // its depth is to be made and written
+  bool warm = false;             // its depth is to be made for the `window` range only, not written
+  std::optional<DepthRange> known_range;  // a done frame the window reaches: its raw range, from its sidecar
 };
 
 // A frame whose depth was made: what gets written.
@@ -155,14 +155,12 @@ const OptionTable<DepthStageOptions>& DepthStageOptions::table() {
           .number("batch", &DepthStageOptions::batch, Bounds{1, kMaxBatch},
                   "Frames per network call (equal-size frames are batched)")
           .choice("normalize", &DepthStageOptions::normalize, normalize_names(),
-                  "frame (per-frame min-max) | ema (moving range, reset at scene cuts) | global (over the range)")
-          .number("ema-alpha", &DepthStageOptions::ema_alpha, Bounds{0, 1, true, false},
-                  "ema: how fast the range shrinks per frame", "A")
-          .number("ema-dead-band", &DepthStageOptions::ema_dead_band, Bounds{0, 0.5, false, true},
-                  "ema: fraction of its width the frame's range may lie inside the moving range without shrinking it",
-                  "F")
+                  "frame (per-frame min-max) | window (peak hold over the last --window frames, restarted at scene "
+                  "cuts; the same whatever the chunking) | global (over the range)")
+          .number("window", &DepthStageOptions::window, Bounds{1, 1000},
+                  "window: frames the range looks back over", "N")
           .number("scene-cut", &DepthStageOptions::scene_cut_threshold, Bounds{0, 1, true, false},
-                  "ema: histogram distance to the previous frame that counts as a scene cut; 1 = never", "D")
+                  "window: histogram distance to the previous frame that counts as a scene cut; 1 = never", "D")
           .include(FrameStageOptions::table());
   return table;
 }
@@ -174,7 +172,7 @@ void DepthStageOptions::check(bool writes) const {
     throw UsageError("--out: must differ from --frames ('" + out_dir.string() + "'): depth frames would mix with the input");
   if (on_frame && normalize == Normalize::kGlobal)
     throw UsageError("--normalize global rewrites every frame's mapping after the last one: it cannot pass frames on "
-                     "as it goes (use ema or frame)");
+                     "as it goes (use window or frame)");
 }
 
 DepthStageResult run_depth_stage(const DepthStageOptions& options, DepthEstimator& estimator) {
@@ -215,34 +213,47 @@ DepthStageResult run_depth_stage(const DepthStageOptions& options, DepthEstimato
       todo.insert(index);
     }
   }
-  std::map<int64_t, Item> plan;  // every frame to read, by index
+  // Every frame to read, by index: those to do, those to pass on, and before each stretch of
+  // frames to do the frame before it (the scene-cut reference) and, for `window`, every
+  // frame the window reaches: a done one adds its recorded raw range, another is estimated
+  // (warm) — so the mapping never depends on where this run starts.
+  const bool windowed = options.normalize == Normalize::kWindow;
+  std::map<int64_t, Item> plan;
+  const auto add = [&](size_t pos) -> Item& {
+    Item& item = plan[all[pos]];
+    item.index = all[pos];
+    item.position = static_cast<int64_t>(pos);
+    return item;
+  };
   for (size_t pos = 0; pos < all.size(); ++pos) {
     const int64_t index = all[pos];
-    if (options.on_frame && options.range.contains(index)) plan[index].index = index;  // passes through
+    if (options.on_frame && options.range.contains(index)) add(pos);  // passes through
     if (!todo.count(index)) continue;
-    Item& item = plan[index];
-    item.index = index;
-    item.todo = true;
-    item.stretch_start = pos == 0 || !todo.count(all[pos - 1]);
-    item.first_of_source = pos == 0;
-    if (item.stretch_start && pos > 0) {
-      const int64_t previous = all[pos - 1];
-      plan[previous].index = previous;  // read for its scene signature
-      if (options.normalize == Normalize::kEma && depth_frame_done(options.out_dir, previous)) {
-        const fs::path path = sidecar_path(options.out_dir, previous);
+    add(pos).todo = true;
+    if (pos == 0 || todo.count(all[pos - 1])) continue;  // not a stretch start
+    const size_t reach = std::min(pos, static_cast<size_t>(windowed ? std::max(1, options.window - 1) : 1));
+    for (size_t q = pos - reach; q < pos; ++q) {
+      if (todo.count(all[q])) continue;  // made by this run, before
+      Item& before = add(q);
+      if (!windowed || before.known_range || before.warm) continue;
+      if (!options.force && depth_frame_done(options.out_dir, all[q])) {
+        const fs::path path = sidecar_path(options.out_dir, all[q]);
         try {
-          const DepthSidecar previous_sidecar = read_sidecar(path);
-          item.previous_mapping = previous_sidecar.mapped;
-          done_models.emplace(previous_sidecar.model, path);
+          const DepthSidecar sidecar = read_sidecar(path);
+          before.known_range = sidecar.raw;
+          done_models.emplace(sidecar.model, path);
         } catch (const Error& e) {
-          throw Error(std::string(e.what()) + " (needed to continue the ema normalization at frame " +
-                      std::to_string(index) + "; redo the previous frame or use --normalize frame)");
+          throw Error(std::string(e.what()) + " (needed by the window normalization of frame " +
+                      std::to_string(index) + "; redo that frame or use --normalize frame)");
         }
+      } else {
+        before.warm = true;
       }
     }
   }
   // Pre-flight from the headers alone, so a bad frame fails before anything is written.
-  for (int64_t index : todo) {
+  for (const auto& [index, item] : plan) {
+    if (!item.todo && !item.warm) continue;
     const cv::Size size = source.size_of(index);
     if (size.width <= 0 || size.height <= 0)
       throw Error(source.frame_name(index) + ": expected a non-empty image, got " +
@@ -268,8 +279,23 @@ DepthStageResult run_depth_stage(const DepthStageOptions& options, DepthEstimato
   // The stage's own threads (decoding, estimating, writing) keep the cores busy.
   const OpenCvThreads opencv_threads(1);
   std::atomic<int64_t> written{0};
-  EmaRange ema(options.ema_alpha, options.ema_dead_band);
-  cv::Mat previous_signature;
+  RangeWindow window(windowed ? options.window : 1);
+  cv::Mat previous_signature;     // of the frame read last, at previous_position
+  int64_t previous_position = -2;
+  int64_t fed_position = -2;      // the frame the window was fed last
+  // Whether a scene cut precedes `item` (read in order); it becomes the reference.
+  const auto observe = [&](const Item& item) {
+    const bool cut = item.position == previous_position + 1 && !previous_signature.empty() &&
+                     scene_distance(previous_signature, item.signature) > options.scene_cut_threshold;
+    previous_signature = item.signature;
+    previous_position = item.position;
+    return cut;
+  };
+  const auto feed = [&](const Item& item, const DepthRange& raw, bool cut) {
+    const DepthRange mapped = window.update(raw, cut || item.position != fed_position + 1);
+    fed_position = item.position;
+    return mapped;
+  };
   bool first_batch = true;
   BackgroundTask writing;  // the previous batch's files (and tee), while the next is estimated
 
@@ -298,30 +324,29 @@ DepthStageResult run_depth_stage(const DepthStageOptions& options, DepthEstimato
                                                                   : render_on_grid(o.field, batch[i].thumbnail);
       o.sidecar.raw = raw_range(raw, "depth model '" + model + "' on " + source.frame_name(o.index));
     });
+    std::vector<Output> kept;  // the frames to write (not the warm ones)
     for (size_t i = 0; i < batch.size(); ++i) {
       const Item& item = batch[i];
-      if (item.stretch_start) {
-        if (item.first_of_source) previous_signature.release();  // (else its predecessor's, set as it passed)
-        if (item.previous_mapping) {
-          ema.restore(*item.previous_mapping);
-        } else {
-          ema.reset();
-        }
-      }
       DepthSidecar& s = outputs[i].sidecar;
+      const bool cut = observe(item);
+      const DepthRange mapped = windowed ? feed(item, s.raw, cut) : s.raw;
+      if (item.warm) {
+        ++result.warmed;
+        continue;
+      }
       s.frame = item.index;
       s.model = model;
       s.width = item.frame.cols;
       s.height = item.frame.rows;
-      s.scene_cut = !previous_signature.empty() &&
-                    scene_distance(previous_signature, item.signature) > options.scene_cut_threshold;
-      if (s.scene_cut) ++result.scene_cuts;
-      previous_signature = item.signature;
+      s.scene_cut = cut;
+      if (cut) ++result.scene_cuts;
       // `global` first writes frame-normalized output; the second pass remaps it.
-      s.normalize = options.normalize == Normalize::kEma ? Normalize::kEma : Normalize::kFrame;
-      s.mapped = options.normalize == Normalize::kEma ? ema.update(s.raw, s.scene_cut) : s.raw;
+      s.normalize = windowed ? Normalize::kWindow : Normalize::kFrame;
+      s.mapped = mapped;
       if (options.on_frame) outputs[i].frame = item.frame;
+      kept.push_back(std::move(outputs[i]));
     }
+    outputs = std::move(kept);
     batch.clear();
     writing.start([&, outputs = std::make_shared<std::vector<Output>>(std::move(outputs))] {
       parallel_for(static_cast<int64_t>(outputs->size()), options.threads, [&](int64_t i) {
@@ -356,15 +381,17 @@ DepthStageResult run_depth_stage(const DepthStageOptions& options, DepthEstimato
       throw Error(source.frame_name(item.index) + ": expected 8-bit colour");
     item.thumbnail = half_size(item.frame);
     item.signature = scene_signature(item.thumbnail);
-    if (item.todo) {
+    if (item.todo || item.warm) {
       batch.push_back(std::move(item));
       if (batch.size() >= batch_size) flush(batch);
       continue;
     }
-    // Not to do: the scene-cut reference of the stretch after it, and/or a frame to pass on.
+    // Not to do: the scene-cut reference of the stretch after it, a done frame its window
+    // reaches, and/or a frame to pass on.
     flush(batch);
     writing.wait();
-    previous_signature = item.signature;
+    const bool cut = observe(item);
+    if (item.known_range) feed(item, *item.known_range, cut);
     if (options.on_frame && options.range.contains(item.index)) options.on_frame({item.index, item.frame});
   }
   flush(batch);

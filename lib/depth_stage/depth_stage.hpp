@@ -31,13 +31,14 @@ struct DepthStageOptions : FrameStageOptions {  // progress: after each frame wr
   fs::path out_dir;                      // --out: depth frame store, created if missing (required)
   DepthFormat format = DepthFormat::kPng16;  // --format png16|field, default png16
   int batch = 1;                         // frames per estimate() call, 1..256
-  Normalize normalize = Normalize::kEma; // --normalize frame|ema|global, default ema
-  double ema_alpha = 0.05;               // EMA shrink rate per frame, (0, 1]; 1 = like frame
-  double ema_dead_band = 0.05;           // EMA hysteresis: fraction of its width the frame's
-                                         // range may lie inside it without shrinking it, [0, 0.5)
+  Normalize normalize = Normalize::kWindow;  // --normalize frame|window|global, default window
+  int window = 48;                       // --window: frames the `window` range looks back over,
+                                         // 1..1000, default 48 (2 s at 24 fps); a run starting
+                                         // mid-film first estimates the window - 1 frames before
+                                         // its start (not written); 1 = like frame
   double scene_cut_threshold = 0.45;     // HSV-histogram Bhattacharyya distance to the previous
-                                         // frame above which a scene cut resets the EMA, (0, 1];
-                                         // 1 = never
+                                         // frame above which a scene cut restarts the window,
+                                         // (0, 1]; 1 = never
 
   // Not an option: when set, called with every frame of the range in frame order, each once
   // its depth is on disk (done before or now): a tool passes the frames on this way (tee).
@@ -52,12 +53,15 @@ struct DepthStageOptions : FrameStageOptions {  // progress: after each frame wr
 struct DepthStageResult {
   int64_t written = 0;     // frames estimated and written now
   int64_t skipped = 0;     // frames whose output was already present
+  int64_t warmed = 0;      // frames before the range estimated for the `window` range only
   int64_t scene_cuts = 0;  // scene cuts detected among the frames written now
   int64_t renormalized = 0;  // frames rewritten by `global`'s second pass (incl. ones written now)
 };
 
 // Runs `estimator` over every frame in range that lacks an output (all with `force`), in
-// frame order, `batch` frames per call, decoding the next batch and encoding the previous
+// frame order (for `window`, also over the frames before each stretch of them that the
+// window reaches and whose depth is not on disk: the output never depends on where a run
+// starts), `batch` frames per call, decoding the next batch and encoding the previous
 // one while the estimator works. Options and inputs (frames dir, every frame's header, the
 // sidecar an `ema` resume continues from) are validated before the estimator is called or
 // anything is written. Throws UsageError / Error naming the option, file or frame.

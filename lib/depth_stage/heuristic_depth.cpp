@@ -58,6 +58,18 @@ cv::Mat haze_cue(const cv::Mat& work_bgr) {
   return cue;
 }
 
+// Relative brightness: the brightest channel (HSV value, 0..1: a saturated colour counts as
+// bright as a white one, so haze — a grey veil — adds little), smoothed over ~1/80 of the
+// width so that the lighting of a surface counts, not its texture.
+cv::Mat brightness_cue(const cv::Mat& work_bgr) {
+  std::vector<cv::Mat> channels;
+  cv::split(work_bgr, channels);
+  cv::Mat value = cv::max(cv::max(channels[0], channels[1]), channels[2]), cue;
+  value.convertTo(cue, CV_32F, 1.0 / 255);
+  cv::GaussianBlur(cue, cue, cv::Size(0, 0), work_bgr.cols / 80.0, 0, cv::BORDER_REFLECT);
+  return cue;
+}
+
 // Ground plane: 0 at the top row, 1 at the bottom row.
 cv::Mat vertical_cue(cv::Size work) {
   cv::Mat cue(work, CV_32F);
@@ -71,8 +83,8 @@ cv::Mat vertical_cue(cv::Size work) {
 void HeuristicDepthOptions::check() const {
   if (work_width < 64 || work_width > 1024)
     throw UsageError("heuristic work width: expected 64..1024, got " + std::to_string(work_width));
-  if (weight_vertical < 0 || weight_sharpness < 0 || weight_haze < 0 ||
-      weight_vertical + weight_sharpness + weight_haze <= 0)
+  if (weight_vertical < 0 || weight_brightness < 0 || weight_sharpness < 0 || weight_haze < 0 ||
+      weight_vertical + weight_brightness + weight_sharpness + weight_haze <= 0)
     throw UsageError("heuristic cue weights: expected >= 0 with a positive sum");
   if (smooth_radius < 1) throw UsageError("heuristic smooth radius: expected >= 1, got " + std::to_string(smooth_radius));
   if (!(smooth_eps > 0)) throw UsageError("heuristic smooth eps: expected > 0");
@@ -107,14 +119,16 @@ DepthField HeuristicDepth::estimate_field(const cv::Mat& bgr) const {
   cv::resize(bgr, detail_bgr, detail, 0, 0, cv::INTER_AREA);
   cv::resize(detail_bgr, work_bgr, work, 0, 0, cv::INTER_AREA);
 
-  const double total = options_.weight_vertical + options_.weight_sharpness + options_.weight_haze;
+  const double total =
+      options_.weight_vertical + options_.weight_brightness + options_.weight_sharpness + options_.weight_haze;
+  const cv::Mat work_gray = gray_unit(work_bgr);
   cv::Mat cues = vertical_cue(work) * (options_.weight_vertical / total) +
+                 brightness_cue(work_bgr) * (options_.weight_brightness / total) +
                  sharpness_cue(gray_unit(detail_bgr), work) * (options_.weight_sharpness / total) +
                  haze_cue(work_bgr) * (options_.weight_haze / total);
 
   // Edge-aware smoothing at the work size, then the same linear model applied to the
   // full-resolution guide: depth edges land on image edges without full-size filtering.
-  const cv::Mat work_gray = gray_unit(work_bgr);
   const GuidedModel model = fit_guided_model(work_gray, cues, options_.smooth_radius, options_.smooth_eps);
   // Rendered on the full-resolution guide, lightly smoothed so that sensor grain does not
   // pass into the depth through the model's a * guide term (render_field, kGuided).

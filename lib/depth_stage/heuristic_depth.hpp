@@ -10,8 +10,10 @@ namespace s3d::depth_stage {
 
 struct HeuristicDepthOptions {
   int work_width = 320;         // width the cues are combined at, pixels, 64..1024, default 320
-  double weight_vertical = 0.60;  // lower in the frame = nearer (ground plane), >= 0
-  double weight_sharpness = 0.30; // in-focus fine detail = nearer (defocus), >= 0
+  double weight_vertical = 0.50;  // lower in the frame = nearer (ground plane), >= 0
+  double weight_brightness = 0.25;  // brighter (smoothed) = nearer (relative brightness: light
+                                    // falls off with distance from the scene's light), >= 0
+  double weight_sharpness = 0.15; // in-focus fine detail = nearer (defocus), >= 0
   double weight_haze = 0.10;      // dark channel: little haze = nearer (aerial perspective), >= 0
   int smooth_radius = 6;        // guided-filter radius at work_width, pixels, >= 1
   double smooth_eps = 1e-2;     // guided-filter regularization (guide variance, 0..1 scale), > 0

@@ -9,7 +9,7 @@ namespace s3d::depth_stage {
 
 const EnumNames<Normalize>& normalize_names() {
   static const EnumNames<Normalize> names = {
-      {Normalize::kFrame, "frame"}, {Normalize::kEma, "ema"}, {Normalize::kGlobal, "global"}};
+      {Normalize::kFrame, "frame"}, {Normalize::kWindow, "window"}, {Normalize::kGlobal, "global"}};
   return names;
 }
 
@@ -22,25 +22,24 @@ DepthRange raw_range(const cv::Mat& raw, const std::string& what) {
   return {lo, hi};
 }
 
-DepthRange EmaRange::update(const DepthRange& frame, bool scene_cut) {
-  if (!started_ || scene_cut) {
-    state_ = frame;
-    started_ = true;
-    return state_;
+RangeWindow::RangeWindow(int frames) : frames_(frames) {
+  if (frames < 1) throw UsageError("normalization window: expected at least 1 frame, got " + std::to_string(frames));
+}
+
+DepthRange RangeWindow::update(const DepthRange& frame, bool restart) {
+  if (restart) history_.clear();
+  history_.push_back(frame);
+  if (static_cast<int>(history_.size()) > frames_) history_.pop_front();
+  DepthRange out = frame;
+  const int hold = frames_ / 2;
+  for (size_t k = 0; k < history_.size(); ++k) {
+    const DepthRange& u = history_[history_.size() - 1 - k];  // k frames ago
+    const double f = k <= static_cast<size_t>(hold) ? 0.0 : double(k - hold) / (frames_ - hold);
+    const double release = f * f * (u.hi - u.lo);
+    out.hi = std::max(out.hi, u.hi - release);
+    out.lo = std::min(out.lo, u.lo + release);
   }
-  // Widening follows the frame at once; narrowing creeps by alpha, past the dead band only.
-  const double band = dead_band_ * (state_.hi - state_.lo);
-  if (frame.lo < state_.lo) {
-    state_.lo = frame.lo;
-  } else if (frame.lo - state_.lo > band) {
-    state_.lo += alpha_ * (frame.lo - state_.lo - band);
-  }
-  if (frame.hi > state_.hi) {
-    state_.hi = frame.hi;
-  } else if (state_.hi - frame.hi > band) {
-    state_.hi -= alpha_ * (state_.hi - frame.hi - band);
-  }
-  return state_;
+  return out;
 }
 
 namespace {

@@ -3,6 +3,7 @@
 // nearest); the sidecar of each frame records lo and hi, so raw = lo + v / 65535 * (hi - lo)
 // and a frame can be renormalized later without the network. See docs/depth-maps.md.
 #pragma once
+#include <deque>
 #include <opencv2/core.hpp>
 #include <string>
 #include <string_view>
@@ -14,11 +15,11 @@ namespace s3d::depth_stage {
 // How lo/hi are chosen per frame (--normalize).
 enum class Normalize {
   kFrame,   // the frame's own min..max (the article's; flickers when objects enter or leave)
-  kEma,     // a moving average of the per-frame range, reset at scene cuts (default)
+  kWindow,  // a peak-hold envelope of the last frames' ranges, reset at scene cuts (default)
   kGlobal,  // min..max over every frame of the processed range (a second pass rewrites)
 };
 
-const EnumNames<Normalize>& normalize_names();  // frame ema global
+const EnumNames<Normalize>& normalize_names();  // frame window global
 
 // Raw value range of one frame.
 struct DepthRange {
@@ -31,24 +32,26 @@ struct DepthRange {
 // The min and max of a CV_32FC1 map. Throws Error (naming `what`) if it holds NaN or inf.
 DepthRange raw_range(const cv::Mat& raw, const std::string& what);
 
-// The EMA of the per-frame range: it expands at once when a frame exceeds it (nothing is
-// ever clipped); when the frame's range lies inside it by more than `dead_band` of its width
-// it shrinks by `alpha` per frame of the excess (hysteresis: the jitter of a frame's extremes
-// moves nothing). A scene cut (or the first frame) restarts it at the frame's range.
-// alpha = 1 with dead_band = 0 equals Normalize::kFrame.
-class EmaRange {
+// The range of `window` normalization: a pure function of the raw ranges of the last
+// `frames` frames of the shot, the frame itself included — so a chunk that replays the
+// frames before its start maps every frame exactly as one pass over the whole film does
+// (docs/depth-maps.md, "window"). hi = max over those frames u of hi_u - r(d) (hi_u - lo_u),
+// lo = min of lo_u + r(d) (hi_u - lo_u), d = frames since u: a peak hold, r(d) = 0 for the
+// first half of the window (the jitter of a frame's extremes moves nothing), then released
+// as ((d - h) / (frames - h))^2, h = frames / 2, reaching a frame's whole width as it leaves
+// the window (so its leaving changes nothing). It never clips the current frame. frames = 1
+// equals Normalize::kFrame.
+class RangeWindow {
  public:
-  explicit EmaRange(double alpha, double dead_band = 0.05) : alpha_(alpha), dead_band_(dead_band) {}
-  // Feeds one frame's raw range; returns the range to map that frame with.
-  DepthRange update(const DepthRange& frame, bool scene_cut);
-  // Continues from a range already used for the frame before (resuming a run).
-  void restore(const DepthRange& state) { state_ = state, started_ = true; }
-  void reset() { started_ = false; }
+  explicit RangeWindow(int frames);
+  // Feeds the next frame's raw range; `restart` (a scene cut, or the frame before it was not
+  // fed) forgets the frames before. Returns the range to map the frame with.
+  DepthRange update(const DepthRange& frame, bool restart);
+  void reset() { history_.clear(); }
 
  private:
-  double alpha_, dead_band_;
-  DepthRange state_;
-  bool started_ = false;
+  int frames_;
+  std::deque<DepthRange> history_;  // oldest first, at most frames_
 };
 
 // v = round((raw - lo) / (hi - lo) * 65535), clamped to 0..65535, computed in double and

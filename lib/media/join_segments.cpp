@@ -9,6 +9,7 @@
 #include "core/frame_store.hpp"
 #include "imageio/atomic_file.hpp"
 #include "core/file_identity.hpp"
+#include "media/mp4_spherical.hpp"
 #include "media/mp4_tracks.hpp"
 #include "media/output_check.hpp"
 #include "media/probe.hpp"
@@ -79,7 +80,8 @@ const OptionTable<JoinOptions>& JoinOptions::table() {
           .nest(&JoinOptions::stereo, stereo::format_options("layout"))
           .flag("suffix", &JoinOptions::suffix,
                 "Append the 3D players' file name suffix to --out: _LR_3dh (hsbs), _LRF_Full_SBS (fsbs), _TB (hou), "
-                "_TBF_fulltb (fou); right-first _RL_3dh, _RLF_Full_SBS, _BT, _BTF_fulltb; none for anaglyphs")
+                "_TBF_fulltb (fou); right-first _RL_3dh, _RLF_Full_SBS, _BT, _BTF_fulltb; cross-eyed _RLF_Full_SBS; "
+                "vr180 _180x180_3dh_LR; none for anaglyphs and rgbd")
           .flag("force", &JoinOptions::force, "Rewrite the final file when it exists");
   return table;
 }
@@ -158,7 +160,7 @@ JoinResult join_segments(const JoinOptions& options) {
   const std::string stereo_mode = mp4 ? stereo::mp4_stereo_mode(options.stereo) : stereo::matroska_stereo_mode(options.stereo);
   std::vector<std::string> stereo_tag;
   if (!stereo_mode.empty()) stereo_tag = {"-metadata:s:v:0", "stereo_mode=" + stereo_mode};
-  if (mp4 && stereo_mode.empty() && !stereo::is_anaglyph(options.stereo.layout))
+  if (mp4 && stereo_mode.empty() && !stereo::matroska_stereo_mode(options.stereo).empty())
     result.warnings.push_back("the MP4 is not tagged as 3D: its st3d box cannot say " +
                               stereo::describe(options.stereo) + " (use .mkv, which can)");
   std::vector<std::string> video_tags;  // the source video stream's language and title
@@ -206,23 +208,37 @@ JoinResult join_segments(const JoinOptions& options) {
   const std::vector<std::string> concat_input = {"-f", "concat", "-safe", "0", "-i", list.path.string()};
   AtomicOutput output(result.output);
   std::vector<std::string> cmd = {ffmpeg, "-hide_banner", "-nostdin", "-v", "error"};
-  ScratchFile video_mkv{};
+  ScratchFile video_only{};
   const std::vector<std::string> offset = {"-itsoffset", seconds_text(video_offset)};
-  if (!mp4) {
+  const auto bounds = stereo::equirect_bounds(options.stereo);
+  if (bounds) {
+    // Spherical video (vr180): ffmpeg's command line cannot set the projection, so the joined
+    // video goes alone into an MP4 first, s3d writes its st3d and sv3d boxes, and ffmpeg's
+    // demuxer hands them on as side data: the final MP4 gets the same boxes, Matroska its
+    // StereoMode and Projection (media/mp4_spherical.hpp).
+    video_only.path = temp_path_for(result.output).string() + ".video.mp4";
+    std::vector<std::string> join = cmd;
+    join.insert(join.end(), concat_input.begin(), concat_input.end());
+    join.insert(join.end(), {"-map", "0:v:0", "-c", "copy", "-fflags", "+bitexact", "-f", "mp4", video_only.path.string()});
+    run_with_progress(join, result.frames, options.progress, "joining the segments into '" + video_only.path.string() + "'");
+    write_mp4_spherical(video_only.path, Mp4StereoMode::kLeftRight, *bounds);
+    cmd.insert(cmd.end(), offset.begin(), offset.end());
+    cmd.insert(cmd.end(), {"-i", video_only.path.string()});
+  } else if (!mp4) {
     cmd.insert(cmd.end(), offset.begin(), offset.end());
     cmd.insert(cmd.end(), concat_input.begin(), concat_input.end());
   } else {
     // Step 1: the joined video alone in MKV, labelled; its demuxer turns the label into
     // the stereo side data the MP4 muxer writes as `st3d`.
-    video_mkv.path = temp_path_for(result.output).string() + ".video.mkv";
+    video_only.path = temp_path_for(result.output).string() + ".video.mkv";
     std::vector<std::string> join = cmd;
     join.insert(join.end(), concat_input.begin(), concat_input.end());
     join.insert(join.end(), {"-map", "0:v:0", "-c", "copy"});
     join.insert(join.end(), stereo_tag.begin(), stereo_tag.end());
-    join.insert(join.end(), {"-fflags", "+bitexact", "-f", "matroska", video_mkv.path.string()});
-    run_with_progress(join, result.frames, options.progress, "joining the segments into '" + video_mkv.path.string() + "'");
+    join.insert(join.end(), {"-fflags", "+bitexact", "-f", "matroska", video_only.path.string()});
+    run_with_progress(join, result.frames, options.progress, "joining the segments into '" + video_only.path.string() + "'");
     cmd.insert(cmd.end(), offset.begin(), offset.end());
-    cmd.insert(cmd.end(), {"-i", video_mkv.path.string()});
+    cmd.insert(cmd.end(), {"-i", video_only.path.string()});
   }
   cmd.insert(cmd.end(), {"-i", options.source.string(), "-map", "0:v:0"});
   cmd.insert(cmd.end(), map_args.begin(), map_args.end());
@@ -233,9 +249,13 @@ JoinResult join_segments(const JoinOptions& options) {
   cmd.insert(cmd.end(), stereo_tag.begin(), stereo_tag.end());
   if (mp4) cmd.insert(cmd.end(), {"-strict", "unofficial", "-movflags", "+faststart"});
   cmd.insert(cmd.end(), {"-fflags", "+bitexact", "-f", mp4 ? "mp4" : "matroska", output.temp().string()});
-  const std::string said = run_with_progress(cmd, result.frames, mp4 ? ProgressFn() : options.progress,
+  const bool two_steps = mp4 || bounds;  // the progress was the first step's
+  const std::string said = run_with_progress(cmd, result.frames, two_steps ? ProgressFn() : options.progress,
                                              "writing '" + result.output.string() + "'");
   check_written_video(output.temp(), result.frames, said, result.output, "joining");
+  if (mp4 && bounds && !read_mp4_spherical(output.temp()).equirect)
+    throw Error("writing '" + result.output.string() + "': ffmpeg dropped the spherical video box (sv3d) of the "
+                "vr180 video; VR players would show it flat");
   // ffmpeg's MP4 muxer enables the first track of each kind when none is default; undo that.
   if (mp4) set_mp4_tracks_enabled(output.temp(), enabled);
   output.commit();

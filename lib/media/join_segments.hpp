@@ -45,7 +45,10 @@ fs::path final_output_path(const JoinOptions& options);
 // stereo mode, whose stereo side data then becomes the MP4 `st3d` box (Google's
 // spherical-video spec; strict=unofficial) — left-eye-first layouts only, since st3d has no
 // right-first mode; text subtitles are converted to mov_text, other subtitle codecs and
-// attachments are dropped (all reported in warnings).
+// attachments are dropped (all reported in warnings). vr180: the video is first muxed to a
+// temporary MP4 into which s3d writes the Spherical Video V2 boxes (st3d left-right, sv3d
+// equirectangular with 180x180 degree bounds, media/mp4_spherical.hpp); the final MP4 carries
+// them on, a final MKV gets StereoMode left_right and its Projection element from them.
 JoinResult join_segments(const JoinOptions& options);
 
 // The concat demuxer's list file for `segments` (absolute paths, quotes escaped).

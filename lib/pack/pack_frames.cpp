@@ -16,6 +16,7 @@ const OptionTable<PackOptions>& PackOptions::table() {
           .path("right", &PackOptions::right_dir, "Right-eye frame directory", Need::kRequired, "DIR")
           .path("out", &PackOptions::out_dir, "Output frame directory, created if missing", Need::kRequired, "DIR")
           .nest(&PackOptions::stereo, stereo::format_options("format"))
+          .nest(&PackOptions::vr, Vr180Options::table())
           .value<std::optional<cv::Size>>(
               "pad", &PackOptions::pad,
               [](std::string_view text, const std::string& option) { return std::optional(parse_size(text, option)); },
@@ -33,6 +34,11 @@ const OptionTable<PackOptions>& PackOptions::table() {
 
 void PackOptions::check() const {
   table().check(*this);
+  check_packing(stereo, pad.has_value(), "--format");
+  if (stereo::is_rgbd(stereo.layout))
+    throw UsageError("--format " + stereo::layout_names().name(stereo.layout) +
+                     ": colour + depth is made where the depth is: s3d-parallax --depth DIR --out - --pack " +
+                     stereo::layout_names().name(stereo.layout) + " (s3d-pack packs two eyes)");
   refuse_overwriting_input(out_dir, "--out", left_dir, "--left");
   refuse_overwriting_input(out_dir, "--out", right_dir, "--right");
 }
@@ -98,7 +104,7 @@ PackResult pack_frames(const PackOptions& options) {
           left = pad_to_canvas(left, *options.pad);
           right = pad_to_canvas(right, *options.pad);
         }
-        write_image_atomic(job.out, pack_pair(left, right, options.stereo), write_options);
+        write_image_atomic(job.out, pack_pair(left, right, options.stereo, options.vr), write_options);
       },
       [&](int64_t done) {
         if (options.progress) options.progress(done, total);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/frame_stage_options.hpp"
+#include "pack/vr180_projection.hpp"
 #include "stereo/stereo_format.hpp"
 
 namespace s3d::pack {
@@ -16,13 +17,15 @@ struct PackOptions : FrameStageOptions {
   fs::path left_dir;                    // --left: left-eye frame store (required)
   fs::path right_dir;                   // --right: right-eye frame store (required)
   fs::path out_dir;                     // --out: packed frame store, created if missing (required)
-  stereo::StereoFormat stereo;          // --format (default hsbs), --order (default left-first)
+  stereo::StereoFormat stereo;          // --format (default hsbs; not rgbd: s3d-parallax makes it), --order
+  Vr180Options vr;                      // --vr-fov, --vr-size (vr180)
   std::optional<cv::Size> pad;          // --pad WxH: centre each eye on a black canvas first; default none
   std::string image_format = "jpg";     // --image-format: jpg | png, default jpg
   int jpeg_quality = 95;                // --quality: JPEG quality 1..100, default 95
 
   static const OptionTable<PackOptions>& table();
-  // Throws UsageError for invalid values (before any frame is read).
+  // Throws UsageError for invalid values (before any frame is read): also for rgbd and
+  // half-rgbd (they need the depth, which s3d-parallax --pack has) and for --pad with vr180.
   void check() const;
 };
 

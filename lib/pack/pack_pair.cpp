@@ -78,18 +78,34 @@ cv::Mat make_anaglyph(const cv::Mat& left, const cv::Mat& right, bool dubois) { 
   return out;
 }
 
-cv::Mat pack_pair(const cv::Mat& left, const cv::Mat& right, const stereo::StereoFormat& format) {
+void check_packing(const stereo::StereoFormat& format, bool padded, const std::string& option) {
+  if (padded && format.layout == stereo::Layout::kVr180)
+    throw UsageError("--pad: " + option + " vr180 takes no canvas (the picture's size on the sphere is --vr-fov, "
+                     "the equirect's --vr-size); leave --pad out");
+}
+
+cv::Size packed_pair_size(const stereo::StereoFormat& format, cv::Size eye, const Vr180Options& vr) {
+  if (format.layout != stereo::Layout::kVr180) return stereo::packed_size(format.layout, eye);
+  const int e = equirect_eye_size(vr, eye);
+  return stereo::packed_size(format.layout, {e, e});
+}
+
+cv::Mat pack_pair(const cv::Mat& left, const cv::Mat& right, const stereo::StereoFormat& format,
+                  const Vr180Options& vr) {
   using stereo::Layout;
   CV_Assert(left.size() == right.size() && left.type() == right.type());
-  const bool left_first = format.order == stereo::EyeOrder::kLeftFirst;
-  const cv::Mat& first = left_first ? left : right;
-  const cv::Mat& second = left_first ? right : left;
+  const bool right_first = stereo::right_eye_first(format);
+  const cv::Mat& first = right_first ? right : left;
+  const cv::Mat& second = right_first ? left : right;
   const int w = left.cols, h = left.rows;
   cv::Mat out;
   switch (format.layout) {
-    case Layout::kFullSideBySide: cv::hconcat(first, second, out); break;
+    case Layout::kFullSideBySide:
+    case Layout::kCrossEyed:
+    case Layout::kRgbd: cv::hconcat(first, second, out); break;
     case Layout::kFullOverUnder: cv::vconcat(first, second, out); break;
-    case Layout::kHalfSideBySide: {
+    case Layout::kHalfSideBySide:
+    case Layout::kHalfRgbd: {
       out.create(h, w, left.type());
       const int w1 = w / 2;  // odd widths: the second eye gets the extra column
       squeeze_into(first, out(cv::Rect(0, 0, w1, h)));
@@ -101,6 +117,13 @@ cv::Mat pack_pair(const cv::Mat& left, const cv::Mat& right, const stereo::Stere
       const int h1 = h / 2;
       squeeze_into(first, out(cv::Rect(0, 0, w, h1)));
       squeeze_into(second, out(cv::Rect(0, h1, w, h - h1)));
+      break;
+    }
+    case Layout::kVr180: {
+      const int e = equirect_eye_size(vr, left.size());
+      out.create(e, 2 * e, left.type());
+      project_to_equirect(first, vr, out(cv::Rect(0, 0, e, e)));
+      project_to_equirect(second, vr, out(cv::Rect(e, 0, e, e)));
       break;
     }
     case Layout::kAnaglyph: out = make_anaglyph(first, second, true); break;

@@ -1,8 +1,10 @@
 // How one left/right pair becomes one packed 3D frame (layouts: stereo/stereo_format.hpp).
 #pragma once
 #include <opencv2/core.hpp>
+#include <string>
 #include <string_view>
 
+#include "pack/vr180_projection.hpp"
 #include "stereo/stereo_format.hpp"
 
 namespace s3d::pack {
@@ -16,8 +18,19 @@ cv::Mat pad_to_canvas(const cv::Mat& eye, cv::Size canvas);
 cv::Mat make_anaglyph(const cv::Mat& first, const cv::Mat& second, bool dubois);
 
 // Packs one pair (8-bit BGR, equal sizes) into `format`. Half layouts downscale with
-// INTER_AREA; odd sizes give the second eye the extra column or row.
-cv::Mat pack_pair(const cv::Mat& left, const cv::Mat& right, const stereo::StereoFormat& format);
+// INTER_AREA; odd sizes give the second eye the extra column or row. cross-eyed puts `right`
+// on the left; vr180 re-projects each eye onto its half sphere (`vr`); for rgbd and
+// half-rgbd `left` is the colour frame and `right` its depth as a picture (parallax/rgbd_view.hpp).
+cv::Mat pack_pair(const cv::Mat& left, const cv::Mat& right, const stereo::StereoFormat& format,
+                  const Vr180Options& vr = {});
+
+// UsageError for a combination no packing can do: --pad with vr180 (its size is --vr-size;
+// a canvas around the picture would change its field of view). `option` names the layout's
+// option (--format, --pack).
+void check_packing(const stereo::StereoFormat& format, bool padded, const std::string& option);
+
+// The size pack_pair gives pairs of `eye` size.
+cv::Size packed_pair_size(const stereo::StereoFormat& format, cv::Size eye, const Vr180Options& vr = {});
 
 // `src` area-averaged into `dst`'s size (its memory: `dst` may be a region of a larger
 // picture). An exact 2:1 along one axis takes the fast bilinear path (the mean of pixel pairs).

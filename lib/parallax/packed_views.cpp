@@ -1,6 +1,7 @@
 #include "parallax/packed_views.hpp"
 
 #include "pack/pack_pair.hpp"
+#include "parallax/rgbd_view.hpp"
 
 namespace s3d::parallax {
 
@@ -13,6 +14,7 @@ const OptionTable<PackedOutput>& PackedOutput::table() {
   static const auto table =
       OptionTable<PackedOutput>()
           .nest(&PackedOutput::stereo, stereo::format_options("pack"))
+          .nest(&PackedOutput::vr, pack::Vr180Options::table())
           .value<std::optional<cv::Size>>(
               "pad", &PackedOutput::pad,
               [](std::string_view text, const std::string& option) { return std::optional(pack::parse_size(text, option)); },
@@ -26,8 +28,13 @@ const OptionTable<PackedOutput>& PackedOutput::table() {
   return table;
 }
 
+void PackedOutput::check() const {
+  table().check(*this);
+  pack::check_packing(stereo, pad.has_value(), "--pack");
+}
+
 cv::Size packed_frame_size(const PackedOutput& output, cv::Size frame) {
-  return stereo::packed_size(output.stereo.layout, output.pad.value_or(frame));
+  return pack::packed_pair_size(output.stereo, output.pad.value_or(frame), output.vr);
 }
 
 bool squeezes_first(const PackedOutput& output, cv::Size frame) {
@@ -48,6 +55,10 @@ void place(const cv::Mat& view, cv::Mat slot) {
 
 void render_packed(const cv::Mat& frame, const DepthLoader& load_depth, const SynthesisParams& synthesis,
                    const DepthShaping& shaping, const PackedOutput& output, PackedBuffers& buffers, cv::Mat& packed) {
+  if (stereo::is_rgbd(output.stereo.layout)) {
+    render_rgbd(frame, load_depth, synthesis.keep_bars, output, buffers, packed);
+    return;
+  }
   const cv::Size size = packed_frame_size(output, frame.size());
   packed.create(size, frame.type());
   if (!squeezes_first(output, frame.size())) {
@@ -59,7 +70,7 @@ void render_packed(const cv::Mat& frame, const DepthLoader& load_depth, const Sy
       left = pack::pad_to_canvas(left, *output.pad);
       right = pack::pad_to_canvas(right, *output.pad);
     }
-    pack::pack_pair(left, right, output.stereo).copyTo(packed);
+    pack::pack_pair(left, right, output.stereo, output.vr).copyTo(packed);
     return;
   }
   // Squeezed first: each eye is warped straight into its half of the packed frame.
@@ -75,7 +86,7 @@ void render_packed(const cv::Mat& frame, const DepthLoader& load_depth, const Sy
   shape_depth(buffers.depth, shaping, scale_x, scale_y);
   SynthesisParams squeezed = synthesis;
   squeezed.parallax = static_cast<float>(synthesis.parallax * scale_x);  // shifts are horizontal
-  const bool left_first = output.stereo.order == stereo::EyeOrder::kLeftFirst;
+  const bool left_first = !stereo::right_eye_first(output.stereo);
   const cv::Mat left_slot = packed(left_first ? first : second), right_slot = packed(left_first ? second : first);
   buffers.views.left = left_slot;
   buffers.views.right = right_slot;

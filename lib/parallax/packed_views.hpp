@@ -4,6 +4,8 @@
 // its packed size — half the pixels to warp and no squeeze of two full-size eyes after —
 // with the parallax and depth shaping scaled to the squeezed pixels (--squeeze before, the
 // default); --squeeze after warps at the source size and squeezes the eyes, as s3d-pack does.
+// vr180 re-projects both eyes onto their half spheres (pack/vr180_projection.hpp); rgbd and
+// half-rgbd put the frame and its depth side by side instead of two eyes (rgbd_view.hpp).
 #pragma once
 #include <functional>
 #include <optional>
@@ -11,6 +13,7 @@
 
 #include "core/enum_names.hpp"
 #include "core/option_table.hpp"
+#include "pack/vr180_projection.hpp"
 #include "parallax/depth_input.hpp"
 #include "parallax/synthesize_views.hpp"
 #include "stereo/stereo_format.hpp"
@@ -25,19 +28,22 @@ const EnumNames<Squeeze>& squeeze_names();  // before after
 
 struct PackedOutput {
   stereo::StereoFormat stereo;       // --pack (default hsbs), --order (default left-first)
+  pack::Vr180Options vr;             // --vr-fov, --vr-size (vr180)
   std::optional<cv::Size> pad;       // --pad WxH: each eye centred on a black canvas first (as s3d-pack --pad)
   Squeeze squeeze = Squeeze::kBefore;  // --squeeze: where half layouts lose half the pixels
 
-  // --pack, --order, --pad, --squeeze.
+  // --pack, --order, --vr-fov, --vr-size, --pad, --squeeze.
   static const OptionTable<PackedOutput>& table();
+  // UsageError for invalid values (the table's checks; --pad with vr180).
+  void check() const;
 };
 
 // The packed frame's size for source frames of `frame` size.
 cv::Size packed_frame_size(const PackedOutput& output, cv::Size frame);
 
-// Whether `output` renders frames of `frame` size squeezed first: a half layout, --squeeze
-// before, no --pad, and an even width (hsbs) or height (hou) — an odd one gives the two eyes
-// different sizes, and is packed after.
+// Whether `output` renders the eyes of frames of `frame` size squeezed first: a half stereo
+// layout, --squeeze before, no --pad, and an even width (hsbs) or height (hou) — an odd one
+// gives the two eyes different sizes, and is packed after. (half-rgbd: rgbd_view.hpp.)
 bool squeezes_first(const PackedOutput& output, cv::Size frame);
 
 // The frame's normalized depth (CV_32FC1, 0 = far .. 1 = near), unshaped, at the size of
@@ -50,7 +56,8 @@ struct PackedBuffers {
   StereoViews views;
 };
 
-// One frame's packed stereo frame into `packed` (allocated when it does not fit).
+// One frame's packed stereo frame into `packed` (allocated when it does not fit); for rgbd
+// and half-rgbd the frame and its depth (render_rgbd: nothing is warped).
 void render_packed(const cv::Mat& frame, const DepthLoader& load_depth, const SynthesisParams& synthesis,
                    const DepthShaping& shaping, const PackedOutput& output, PackedBuffers& buffers, cv::Mat& packed);
 

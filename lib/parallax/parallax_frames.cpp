@@ -230,6 +230,7 @@ int64_t stream_views(const ParallaxOptions& options, FrameSource& frames,
 
 int64_t stream_packed(const ParallaxOptions& options, const PackedOutput& output, FrameSource& frames,
                       const std::function<void(int64_t, const cv::Mat&)>& consume, DepthArrival arrival) {
+  output.check();
   struct Work {
     int64_t index;
     cv::Mat packed;

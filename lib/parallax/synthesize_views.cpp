@@ -1,7 +1,10 @@
 #include "parallax/synthesize_views.hpp"
 
 #include "parallax/article_methods.hpp"
+#include "parallax/auto_convergence.hpp"
 #include "parallax/forward_warp.hpp"
+#include "core/errors.hpp"
+#include "core/value_parsers.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +14,7 @@ namespace s3d::parallax {
 namespace {
 
 cv::Mat make_view(const cv::Mat& frame, const cv::Mat& depth, const SynthesisParams& p, Eye eye, int threads) {
-  const ViewShift shift = eye_shift(eye, p.synthesize, p.parallax, p.convergence);
+  const ViewShift shift = eye_shift(eye, p.synthesize, p.parallax, *p.convergence);
   switch (p.method) {
     case Method::kRemap: return remap_view(frame, depth, shift, p.interpolation);
     case Method::kShift: return shift_view(frame, depth, shift, p.inpaint_radius);
@@ -37,8 +40,20 @@ const OptionTable<SynthesisParams>& SynthesisParams::table() {
                   "shift (its method 2: whole-pixel shift + inpainting)")
           .number("parallax", &SynthesisParams::parallax, Bounds{0, 1000},
                   "Per-eye shift in px at the nearest depth: s = PX * (d - C); eyes are 2s apart", "PX")
-          .number("convergence", &SynthesisParams::convergence, Bounds{0, 1},
-                  "Depth that stays on the screen plane (0 = farthest: everything pops out)", "C")
+          .value<std::optional<float>>(
+              "convergence", &SynthesisParams::convergence,
+              [](std::string_view text, const std::string& option) -> std::optional<float> {
+                if (text == "auto") return std::nullopt;
+                return static_cast<float>(parse_real(text, option));
+              },
+              [](const std::optional<float>& c) { return c ? format_real(*c) : std::string("auto"); }, "C",
+              "Depth that stays on the screen plane: auto (per frame, the far 10 % of the picture behind the "
+              "screen, the rest in front) | C in [0, 1] (0 = farthest: everything pops out)",
+              Need::kOptional, "auto|0..1")
+          .also_check([](const SynthesisParams& p) {
+            if (p.convergence && !(*p.convergence >= 0 && *p.convergence <= 1))
+              throw UsageError("--convergence: expected auto or 0..1, got " + format_real(*p.convergence));
+          })
           .choice("synthesize", &SynthesisParams::synthesize, eyes_names(),
                   "Which eyes to make; a single synthesized eye moves by the full 2s, the other eye is the untouched "
                   "frame (point s3d-pack at --frames for it)")
@@ -57,11 +72,17 @@ StereoViews synthesize_views(const cv::Mat& frame, const cv::Mat& depth, const S
   return views;
 }
 
-void synthesize_views(const cv::Mat& frame, const cv::Mat& depth_in, const SynthesisParams& params, int threads,
+float screen_depth(const SynthesisParams& params, const cv::Mat& depth, const FrameBars& bars) {
+  return params.convergence ? *params.convergence : auto_convergence(depth, bars);
+}
+
+void synthesize_views(const cv::Mat& frame, const cv::Mat& depth_in, const SynthesisParams& given, int threads,
                       StereoViews& views) {
-  const FrameBars bars = params.keep_bars == KeepBars::kAuto ? detect_black_bars(frame) : FrameBars{};
+  const FrameBars bars = given.keep_bars == KeepBars::kAuto ? detect_black_bars(frame) : FrameBars{};
+  SynthesisParams params = given;  // with this frame's screen depth
+  params.convergence = screen_depth(given, depth_in, bars);
   thread_local cv::Mat flat;  // (one per worker thread: memory reused frame to frame)
-  if (bars.any()) flatten_bars(depth_in, bars, params.convergence, flat);
+  if (bars.any()) flatten_bars(depth_in, bars, *params.convergence, flat);
   const cv::Mat& depth = bars.any() ? flat : depth_in;
   synthesize_unbarred(frame, depth, params, threads, views);
   // (The article's methods keep the article's edges: they reproduce it, tested against its code.)
@@ -76,7 +97,7 @@ void mirror_outer_edges(const cv::Mat& depth, const SynthesisParams& params, Ste
   for (Eye eye : {Eye::kLeft, Eye::kRight}) {
     cv::Mat& view = eye == Eye::kLeft ? views.left : views.right;
     if (view.empty()) continue;
-    const ViewShift shift = eye_shift(eye, params.synthesize, params.parallax, params.convergence);
+    const ViewShift shift = eye_shift(eye, params.synthesize, params.parallax, *params.convergence);
     const int cols = view.cols, channels = view.channels(), limit = cols / 3;
     for (int y = 0; y < view.rows; ++y) {
       uchar* row = view.ptr<uchar>(y);
@@ -97,7 +118,7 @@ void mirror_outer_edges(const cv::Mat& depth, const SynthesisParams& params, Ste
 void synthesize_unbarred(const cv::Mat& frame, const cv::Mat& depth, const SynthesisParams& params, int threads,
                          StereoViews& views) {
   if (params.method == Method::kForward && params.synthesize == Eyes::kBoth) {
-    const auto shift = [&](Eye eye) { return eye_shift(eye, params.synthesize, params.parallax, params.convergence); };
+    const auto shift = [&](Eye eye) { return eye_shift(eye, params.synthesize, params.parallax, *params.convergence); };
     forward_warp_pair(frame, depth, shift(Eye::kLeft), shift(Eye::kRight), threads, views.left, views.right);
     return;
   }

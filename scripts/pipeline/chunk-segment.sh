@@ -31,9 +31,11 @@ rm -f "$depth_dir.want"
 
 pad=()
 if [ -n "$S3D_PAD" ]; then pad=(--pad "$S3D_PAD"); fi
+vr=()
+if [ "$S3D_FORMAT" = vr180 ]; then vr=(--vr-fov "$S3D_VR_FOV" --vr-size "$S3D_VR_SIZE"); fi
 views=("$S3D_BIN/s3d-parallax" --depth "$depth_dir" --range "$first:$end" --out - --method "$S3D_METHOD"
   --parallax "$S3D_PARALLAX" --convergence "$S3D_CONVERGENCE" --keep-bars "$S3D_KEEP_BARS" --pack "$S3D_FORMAT" --order "$S3D_ORDER" "${pad[@]}"
-  --squeeze "$S3D_SQUEEZE" --threads "$S3D_THREADS" --quiet)
+  "${vr[@]}" --squeeze "$S3D_SQUEEZE" --threads "$S3D_THREADS" --quiet)
 encode=("$S3D_BIN/s3d-encode" --frames - --fps "$S3D_FPS" --out "$segment" --range "$first:$end" --codec "$S3D_CODEC"
   --crf "$S3D_CRF" --preset "$S3D_PRESET" --force --quiet --progress-file "$progress.now")
 if [ "$(depth_done)" -lt $((end - first)) ]; then

@@ -83,7 +83,7 @@ std::optional<DepthCommand> parse_depth_command(const std::vector<std::string>& 
                "touch nothing, and exit: 0 = the same command without --check would start", "",
                [&command](std::string_view) { command.check_only = true; })
       .version_note(depth_build_note())
-      .epilog("Example:\n  s3d-depth --frames frames --out depth --model vits --normalize ema");
+      .epilog("Example:\n  s3d-depth --frames frames --out depth --model vits --normalize window");
   if (!line.parse(args, out)) return std::nullopt;
   command.quiet = line.quiet();
   RandomCheckpointOptions::table().check(command.random);
@@ -178,8 +178,7 @@ int depth_main(const std::vector<std::string>& args) {
                           depth_stage::normalize_names().name(stage.normalize) + "), " +
                           std::to_string(result.skipped) + " already present";
     if (result.scene_cuts) summary += ", " + std::to_string(result.scene_cuts) + " scene cuts";
-    summary += ", " + std::to_string(secs).substr(0, 5) + " s";
-    if (result.written) summary += " (" + std::to_string(secs / result.written).substr(0, 5) + " s/frame)";
+    summary += ", " + timing_text(result.written, secs);
     progress.finish(summary);
     return cli::kOk;
   });

@@ -16,8 +16,7 @@ const char* kDescription =
 const char* kSegmentUsage = "s3d-encode --frames DIR --fps RATE --out SEGMENT.mkv [--range A:B] [encoder options]";
 const char* kJoinUsage = "s3d-encode --segments S1 S2 ... --source INPUT --out FILE.mkv|.mp4 [--layout L] [--order O]";
 const char* kExample =
-    "Examples:\n  s3d-encode --frames packed --fps 24000/1001 --out seg0.mkv --range 0:1000\n"
-    "  s3d-encode --segments seg0.mkv seg1.mkv --source film.mkv --out film_3D.mkv --layout hsbs";
+    "Example:\n  s3d-encode --segments seg0.mkv seg1.mkv --source film.mkv --out film_3D.mkv --layout hsbs";
 
 // The two modes take different options under the same names (--out, --force), so each has
 // its own command line; --help shows both.
@@ -76,9 +75,11 @@ int encode_main(const std::vector<std::string>& args) {
       const auto result = media::join_segments(opt);
       for (const auto& w : result.warnings)
         if (!command->quiet) std::fprintf(stderr, "s3d-encode: warning: %s\n", w.c_str());
-      std::snprintf(summary, sizeof summary, "%s '%s' (%zu segments, %lld frames, %s), %.2f s",
+      const double secs = seconds_since(start);
+      std::snprintf(summary, sizeof summary, "%s '%s' (%zu segments, %lld frames, %s), %s",
                     result.skipped ? "already present:" : "wrote", result.output.c_str(), opt.segments.size(),
-                    static_cast<long long>(result.frames), stereo::describe(opt.stereo).c_str(), seconds_since(start));
+                    static_cast<long long>(result.frames), stereo::describe(opt.stereo).c_str(),
+                    timing_text(result.skipped ? 0 : result.frames, secs).c_str());
       progress.finish(summary);
       return cli::kOk;
     }
@@ -89,9 +90,9 @@ int encode_main(const std::vector<std::string>& args) {
     if (result.skipped)
       std::snprintf(summary, sizeof summary, "segment '%s' already present, nothing to do", opt.out.c_str());
     else
-      std::snprintf(summary, sizeof summary, "%lld frames encoded to '%s' (%s, %dx%d), %.2f s (%.1f fps)",
+      std::snprintf(summary, sizeof summary, "%lld frames encoded to '%s' (%s, %dx%d), %s",
                     static_cast<long long>(result.frames), opt.out.c_str(), result.codec.c_str(),
-                    result.coded_size.width, result.coded_size.height, secs, result.frames / std::max(secs, 1e-9));
+                    result.coded_size.width, result.coded_size.height, timing_text(result.frames, secs).c_str());
     progress.finish(summary);
     return cli::kOk;
   });

@@ -9,7 +9,7 @@ namespace s3d::tools {
 
 std::optional<PackCommand> parse_pack_command(const std::vector<std::string>& args, std::ostream& out) {
   PackCommand command;
-  cli::CommandLine line("s3d-pack", "Pack left/right eye frames into 3D frames (side-by-side, over-under, anaglyph).",
+  cli::CommandLine line("s3d-pack", "Pack left/right eye frames into 3D frames (side-by-side, over-under, anaglyph, cross-eyed, VR180).",
                         "s3d-pack --left DIR --right DIR --out DIR [options]");
   line.bind(pack::PackOptions::table(), command.options)
       .epilog("Example:\n  s3d-pack --left views/left --right views/right --out packed --format hsbs");

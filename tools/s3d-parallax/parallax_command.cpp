@@ -18,9 +18,7 @@ std::optional<ParallaxCommand> parse_parallax_command(const std::vector<std::str
   line.bind(parallax::ParallaxOptions::table(), command.options)
       .bind(media::VideoSourceOptions::table(), command.video, "Frames from a video")
       .bind(parallax::PackedOutput::table(), command.packing, "With --out -: packed frames to stdout")
-      .epilog("Examples:\n  s3d-parallax --frames frames --depth depth --out views --parallax 12 --convergence 0.2\n"
-              "  s3d-parallax --video film.mkv --depth depth --range 0:1000 --out - --pack hsbs | \\\n"
-              "    s3d-encode --frames - --fps 24000/1001 --out seg0.mkv");
+      .epilog("Example:\n  s3d-parallax --frames frames --depth depth --out views --parallax 12 --convergence 0.2");
   if (!line.parse(args, out)) return std::nullopt;
   command.quiet = line.quiet();
   const bool from_video = !command.video.video.empty();
@@ -28,6 +26,7 @@ std::optional<ParallaxCommand> parse_parallax_command(const std::vector<std::str
     throw UsageError("give the frames as --frames DIR (or - for a frame stream) or as --video FILE, one of them");
   if (command.video.fps && !from_video) throw UsageError("--fps needs --video");
   command.options.check();
+  command.packing.check();
   if (command.options.out_dir == parallax::kStreamOut && command.options.synthesis.synthesize != parallax::Eyes::kBoth)
     throw UsageError("--out - packs both eyes: --synthesize must be both");
   return command;
@@ -76,8 +75,11 @@ int parallax_main(const std::vector<std::string>& args) {
       const auto arrival = options.frames_dir == parallax::kStreamOut ? parallax::DepthArrival::kWithFrame
                                                                       : parallax::DepthArrival::kBefore;
       const int64_t n = stream_packed(*command, *frames, arrival);
-      progress.finish(frame_summary(n, "synthesized and packed (" + method + ", " +
-                                           stereo::describe(command->packing.stereo) + ") to stdout",
+      const std::string format = stereo::describe(command->packing.stereo);
+      progress.finish(frame_summary(n,
+                                    stereo::is_rgbd(command->packing.stereo.layout)
+                                        ? "packed as colour + depth (" + format + ") to stdout"
+                                        : "synthesized and packed (" + method + ", " + format + ") to stdout",
                                     0, seconds_since(start)));
       return cli::kOk;
     }

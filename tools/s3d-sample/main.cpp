@@ -1,0 +1,5 @@
+// s3d-sample: see sample_command.hpp (the tool is a library function, so tests can run it in-process).
+#include "cli/command_line.hpp"
+#include "s3d-sample/sample_command.hpp"
+
+int main(int argc, char** argv) { return s3d::tools::sample_main(s3d::cli::arguments(argc, argv)); }
