@@ -31,7 +31,8 @@ std::vector<GroundTruthScene> load_middlebury(const std::filesystem::path& middl
 // scene's truth over its mask.
 double depth_order_agreement(const cv::Mat& depth, const GroundTruthScene& scene);
 
-// The trivial prior: 0 at the top row .. 1 at the bottom row (lower = nearer).
+// The trivial prior: 0 at the top row .. 1 at the bottom row (lower = nearer; the ground
+// plane receding upwards). Also the heuristic's vertical cue.
 cv::Mat vertical_prior(cv::Size size);
 
 }  // namespace s3d::depth_stage

@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/errors.hpp"
+#include "depth_stage/depth_quality.hpp"
 #include "depth_stage/guided_filter.hpp"
 
 namespace s3d::depth_stage {
@@ -47,9 +48,7 @@ cv::Mat sharpness_cue(const cv::Mat& detail_gray, cv::Size work) {
 
 // Aerial perspective: haze raises the darkest channel of a patch (the dark channel prior),
 // so a low dark channel (saturated or contrasted colour) means little haze, i.e. nearer.
-cv::Mat haze_cue(const cv::Mat& work_bgr) {
-  std::vector<cv::Mat> channels;
-  cv::split(work_bgr, channels);
+cv::Mat haze_cue(const std::vector<cv::Mat>& channels) {
   cv::Mat dark = cv::min(cv::min(channels[0], channels[1]), channels[2]);
   cv::erode(dark, dark, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)), cv::Point(-1, -1), 1,
             cv::BORDER_REFLECT);
@@ -61,22 +60,13 @@ cv::Mat haze_cue(const cv::Mat& work_bgr) {
 // Relative brightness: the brightest channel (HSV value, 0..1: a saturated colour counts as
 // bright as a white one, so haze — a grey veil — adds little), smoothed over ~1/80 of the
 // width so that the lighting of a surface counts, not its texture.
-cv::Mat brightness_cue(const cv::Mat& work_bgr) {
-  std::vector<cv::Mat> channels;
-  cv::split(work_bgr, channels);
+cv::Mat brightness_cue(const std::vector<cv::Mat>& channels) {
   cv::Mat value = cv::max(cv::max(channels[0], channels[1]), channels[2]), cue;
   value.convertTo(cue, CV_32F, 1.0 / 255);
-  cv::GaussianBlur(cue, cue, cv::Size(0, 0), work_bgr.cols / 80.0, 0, cv::BORDER_REFLECT);
+  cv::GaussianBlur(cue, cue, cv::Size(0, 0), channels[0].cols / 80.0, 0, cv::BORDER_REFLECT);
   return cue;
 }
 
-// Ground plane: 0 at the top row, 1 at the bottom row.
-cv::Mat vertical_cue(cv::Size work) {
-  cv::Mat cue(work, CV_32F);
-  for (int y = 0; y < work.height; ++y)
-    cue.row(y).setTo(work.height > 1 ? static_cast<float>(y) / (work.height - 1) : 0.5f);
-  return cue;
-}
 
 }  // namespace
 
@@ -122,10 +112,12 @@ DepthField HeuristicDepth::estimate_field(const cv::Mat& bgr) const {
   const double total =
       options_.weight_vertical + options_.weight_brightness + options_.weight_sharpness + options_.weight_haze;
   const cv::Mat work_gray = gray_unit(work_bgr);
-  cv::Mat cues = vertical_cue(work) * (options_.weight_vertical / total) +
-                 brightness_cue(work_bgr) * (options_.weight_brightness / total) +
+  std::vector<cv::Mat> channels;  // B, G, R at the work size: the brightness and haze cues'
+  cv::split(work_bgr, channels);
+  cv::Mat cues = vertical_prior(work) * (options_.weight_vertical / total) +
+                 brightness_cue(channels) * (options_.weight_brightness / total) +
                  sharpness_cue(gray_unit(detail_bgr), work) * (options_.weight_sharpness / total) +
-                 haze_cue(work_bgr) * (options_.weight_haze / total);
+                 haze_cue(channels) * (options_.weight_haze / total);
 
   // Edge-aware smoothing at the work size, then the same linear model applied to the
   // full-resolution guide: depth edges land on image edges without full-size filtering.
